@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AdminUserChangeForm, AdminUserCreationForm
+from .models import Cohort, Membership, Organisation, User
+
+admin.site.site_header = _("Low-carbon Procurement Academy")
+admin.site.site_title = _("Academy administration")
+admin.site.index_title = _("Programme administration")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    list_display = ["email", "name", "preferred_language", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language", "groups"]
+    search_fields = ["email", "name"]
+    ordering = ["email"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["name", "preferred_language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        # Only a superuser may hand out rights; programme staff manage people.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return fields
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "business_id", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "business_id"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "is_contact"]
+    list_filter = ["role", "is_contact", "organisation__kind"]
+    search_fields = ["user__email", "user__name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "capacity", "application_opens", "application_closes", "phase"]
+    list_filter = ["year"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "year", "capacity", "contact_email"]}),
+        (_("Application window"), {"fields": ["application_opens", "application_closes"]}),
+        (
+            _("Interviews and selection"),
+            {"fields": ["interviews_start", "interviews_end", "decisions_on"]},
+        ),
+        (_("Programme"), {"fields": ["kickoff_start", "kickoff_end", "ends_on"]}),
+        (
+            _("Public description"),
+            {"fields": ["description_fi", "description_sv", "description_en"]},
+        ),
+    ]
+
+    @admin.display(description=_("phase now"))
+    def phase(self, cohort: Cohort) -> str:
+        return cohort.phase_at(timezone.now()).label

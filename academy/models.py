@@ -1,0 +1,307 @@
+"""The core domain: people, organisations, their teams, and the cohorts they join."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .business_id import normalise_business_id, validate_business_id
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: applicant, participant or programme staff. The e-mail is the login."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("E-mails are sent in this language."),
+    )
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Whether the person may sign in to the administration."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class CohortPhase(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    APPLICATIONS_OPEN = "applications_open", _("Applications open")
+    INTERVIEWS = "interviews", _("Interviews and selection")
+    RUNNING = "running", _("Programme running")
+    FINISHED = "finished", _("Finished")
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def current(self) -> "Cohort | None":
+        """The cohort the public pages show: the one whose call opened most recently."""
+        return self.order_by("-application_opens").first()
+
+
+class Cohort(models.Model):
+    """One run of the programme. A later year is a new row, not a code change.
+
+    The application window is closed at both ends: a submission counts while
+    ``application_opens <= instant <= application_closes``, read to the second.
+    The 2022 cohort closes at 11.2.2022 23:59:59 Helsinki time, so everything
+    submitted while a Helsinki clock still shows 11.2.2022 is on time.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=6, help_text=_("How many organisations are selected.")
+    )
+    application_opens = models.DateTimeField(_("applications open"))
+    application_closes = models.DateTimeField(
+        _("applications close"),
+        help_text=_("The last instant at which an application is still on time."),
+    )
+    interviews_start = models.DateField(_("interviews start"))
+    interviews_end = models.DateField(_("interviews end"))
+    decisions_on = models.DateField(
+        _("decisions announced"), help_text=_("When selected organisations are notified.")
+    )
+    kickoff_start = models.DateTimeField(_("kick-off starts"))
+    kickoff_end = models.DateTimeField(_("kick-off ends"))
+    ends_on = models.DateField(
+        _("programme ends"), help_text=_("The last day of the programme's sessions.")
+    )
+    contact_email = models.EmailField(_("contact e-mail"))
+    description_fi = models.TextField(_("public description (Finnish)"), blank=True)
+    description_sv = models.TextField(_("public description (Swedish)"), blank=True)
+    description_en = models.TextField(_("public description (English)"), blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-application_opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application_opens__lt=models.F("application_closes")),
+                name="cohort_window_opens_before_it_closes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kickoff_start__lt=models.F("kickoff_end")),
+                name="cohort_kickoff_starts_before_it_ends",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interviews_start__lte=models.F("interviews_end")),
+                name="cohort_interviews_start_before_they_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self._both("application_opens", "application_closes") and (
+            self.application_closes <= self.application_opens
+        ):
+            errors["application_closes"] = _("Applications must close after they open.")
+        if self._both("interviews_start", "interviews_end") and (
+            self.interviews_end < self.interviews_start
+        ):
+            errors["interviews_end"] = _("Interviews must end on or after the day they start.")
+        if self._both("kickoff_start", "kickoff_end") and self.kickoff_end <= self.kickoff_start:
+            errors["kickoff_end"] = _("The kick-off must end after it starts.")
+        if self._both("application_closes", "kickoff_start") and (
+            self.kickoff_start <= self.application_closes
+        ):
+            errors["kickoff_start"] = _("The kick-off must come after the application window.")
+        if self._both("kickoff_start", "ends_on") and (
+            self.ends_on < self.kickoff_start.astimezone(HELSINKI).date()
+        ):
+            errors["ends_on"] = _("The programme cannot end before its kick-off.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _both(self, first: str, second: str) -> bool:
+        return getattr(self, first) is not None and getattr(self, second) is not None
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """The first instant after the programme: midnight after ``ends_on``, Helsinki time."""
+        next_day = self.ends_on + dt.timedelta(days=1)
+        return dt.datetime.combine(next_day, dt.time.min, tzinfo=HELSINKI)
+
+    def is_application_open(self, at: dt.datetime) -> bool:
+        at = at.replace(microsecond=0)
+        return self.application_opens <= at <= self.application_closes
+
+    def phase_at(self, at: dt.datetime) -> CohortPhase:
+        """The cohort's phase at an instant, derived from its dates alone."""
+        if at < self.application_opens:
+            return CohortPhase.UPCOMING
+        if self.is_application_open(at):
+            return CohortPhase.APPLICATIONS_OPEN
+        if at < self.kickoff_start:
+            return CohortPhase.INTERVIEWS
+        if at < self.ends_at:
+            return CohortPhase.RUNNING
+        return CohortPhase.FINISHED
+
+    def description_in(self, language: str) -> str:
+        return getattr(self, f"description_{language}", "") or self.description_fi
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    JOINT_MUNICIPAL_AUTHORITY = "joint_municipal_authority", _("Joint municipal authority")
+    STATE_AGENCY = "state_agency", _("State agency or institution")
+    PARISH = "parish", _("Parish")
+
+
+class Organisation(models.Model):
+    """A public body that applies to, and takes part in, the programme."""
+
+    name = models.CharField(_("name"), max_length=200)
+    business_id = models.CharField(
+        _("business ID"),
+        max_length=9,
+        unique=True,
+        validators=[validate_business_id],
+        help_text=_("The Finnish business ID (Y-tunnus), e.g. 0201256-6."),
+        error_messages={"unique": _("An organisation with this business ID already exists.")},
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.business_id = normalise_business_id(self.business_id)
+
+
+class TeamRole(models.TextChoices):
+    """The five roles PROGRAMME.md asks each organisation's team to cover."""
+
+    PROCUREMENT_LEAD = "procurement_lead", _("Responsible for procurement")
+    SUBSTANCE_REPRESENTATIVE = (
+        "substance_representative",
+        _("Representative of a substance unit or sector"),
+    )
+    PROCUREMENT_SPECIALIST = "procurement_specialist", _("Procurement specialist")
+    SUSTAINABILITY_SPECIALIST = (
+        "sustainability_specialist",
+        _("Sustainability or responsibility specialist"),
+    )
+    DEVELOPMENT_FINANCE = (
+        "development_finance",
+        _("Responsible for development or financial planning"),
+    )
+
+
+class Membership(models.Model):
+    """A person on an organisation's team, in one of the five roles."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        pgettext_lazy("team role", "role"), max_length=32, choices=TeamRole.choices
+    )
+    is_contact = models.BooleanField(
+        _("contact person"),
+        default=False,
+        help_text=_("The contact person speaks for the organisation and invites its team."),
+    )
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        ordering = ["organisation__name", "-is_contact", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_once_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(is_contact=True),
+                name="membership_one_contact_person_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,42 @@
+"""Template filters that show times as the programme promises: Helsinki time, zone written out."""
+
+import datetime as dt
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from academy.models import HELSINKI
+
+register = template.Library()
+
+
+def _offset(moment: dt.datetime) -> str:
+    hours = int(moment.utcoffset().total_seconds() // 3600)
+    return _("Helsinki time, UTC+%(hours)s") % {"hours": hours}
+
+
+@register.filter
+def helsinki(value: dt.datetime | None) -> str:
+    """16.3.2022 klo 9.00 (Helsinki time, UTC+2)."""
+    if value is None:
+        return ""
+    moment = value.astimezone(HELSINKI)
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({_offset(moment)})"
+
+
+@register.filter
+def helsinki_range(start: dt.datetime, end: dt.datetime) -> str:
+    """16.3.2022 klo 9.00–11.00 (Helsinki time, UTC+2): one date when both fall on it."""
+    first, last = start.astimezone(HELSINKI), end.astimezone(HELSINKI)
+    if first.date() == last.date():
+        text = (
+            f"{formats.date_format(first, 'DATETIME_FORMAT')}–"
+            f"{formats.time_format(last, 'TIME_FORMAT')}"
+        )
+    else:
+        text = (
+            f"{formats.date_format(first, 'DATETIME_FORMAT')} – "
+            f"{formats.date_format(last, 'DATETIME_FORMAT')}"
+        )
+    return f"{text} ({_offset(first)})"

@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+academy_patterns = [
+    path("", views.programme, name="programme"),
+    path("cohorts/<slug:slug>/", views.programme, name="cohort"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+]
+
+# Finnish pages live at the root, Swedish under /sv/ and English under /en/,
+# so every address names its language and can be shared as it is.
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", include((academy_patterns, "academy"))),
+        path("accounts/", include("allauth.urls")),
+        prefix_default_language=False,
+    ),
+]

@@ -1,0 +1,1 @@
+"""Applications: the window, the form, review, interviews and selection."""

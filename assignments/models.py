@@ -1,0 +1,1 @@
+"""Assignments: the pre-assignment, its submissions and feedback."""

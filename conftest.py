@@ -1,0 +1,64 @@
+"""Test-wide setup: settings for the test run, the browser, and the accessibility check."""
+
+import os
+import shutil
+
+import pytest
+
+# The suite runs with the development settings (static files straight from the
+# apps, no TLS redirect); Django itself still runs each test with DEBUG off.
+# Production settings are tested in a subprocess (academy/tests/test_settings.py).
+os.environ.setdefault("DEBUG", "true")
+# Playwright's sync API runs an event loop in the test thread, which Django
+# would otherwise take for async code touching the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_path() -> str | None:
+    """The system Chromium (Debian's package), or None to use Playwright's own browser."""
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    args = {
+        **browser_type_launch_args,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+    if path := chromium_path():
+        args["executable_path"] = path
+    return args
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core on the page and fail with its report when it finds any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page) -> None:
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+
+    return check
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """Content Security Policy violations the browser reports while the test runs."""
+    reported: list[str] = []
+    page.on(
+        "console",
+        lambda message: reported.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    return reported

@@ -1,0 +1,1 @@
+"""Sessions: the info session, kick-off, joint workshops and sparring."""
