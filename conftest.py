@@ -57,8 +57,21 @@ def csp_violations(page) -> list[str]:
     reported: list[str] = []
     page.on(
         "console",
-        lambda message: reported.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            reported.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return reported
+
+
+def pytest_report_header(config) -> list[str]:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("://")[0]
+    where = database.get("HOST") or database["NAME"]
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({where})",
+        f"celery broker: {broker}",
+        f"browser: {chromium_path() or 'Playwright chromium'}",
+    ]

@@ -85,6 +85,6 @@ class CohortAdmin(admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description=_("phase now"))
+    @admin.display(description=_("current phase"))
     def phase(self, cohort: Cohort) -> str:
         return cohort.phase_at(timezone.now()).label

@@ -208,6 +208,10 @@ class Cohort(models.Model):
             return CohortPhase.RUNNING
         return CohortPhase.FINISHED
 
+    @property
+    def interviews_begin_during_call(self) -> bool:
+        return self.interviews_start <= self.application_closes.astimezone(HELSINKI).date()
+
     def description_in(self, language: str) -> str:
         return getattr(self, f"description_{language}", "") or self.description_fi
 
@@ -231,7 +235,9 @@ class Organisation(models.Model):
         help_text=_("The Finnish business ID (Y-tunnus), e.g. 0201256-6."),
         error_messages={"unique": _("An organisation with this business ID already exists.")},
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    kind = models.CharField(
+        _("type of organisation"), max_length=32, choices=OrganisationKind.choices
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -250,19 +256,22 @@ class Organisation(models.Model):
 class TeamRole(models.TextChoices):
     """The five roles PROGRAMME.md asks each organisation's team to cover."""
 
-    PROCUREMENT_LEAD = "procurement_lead", _("Responsible for procurement")
+    PROCUREMENT_LEAD = (
+        "procurement_lead",
+        _("Person responsible for procurement (e.g. procurement or finance manager)"),
+    )
     SUBSTANCE_REPRESENTATIVE = (
         "substance_representative",
-        _("Representative of a substance unit or sector"),
+        _("Representative of a service unit or sector"),
     )
     PROCUREMENT_SPECIALIST = "procurement_specialist", _("Procurement specialist")
     SUSTAINABILITY_SPECIALIST = (
         "sustainability_specialist",
-        _("Sustainability or responsibility specialist"),
+        _("Sustainability or responsibility specialist or manager"),
     )
     DEVELOPMENT_FINANCE = (
         "development_finance",
-        _("Responsible for development or financial planning"),
+        _("Person responsible for development or financial planning"),
     )
 
 
@@ -286,7 +295,7 @@ class Membership(models.Model):
         default=False,
         help_text=_("The contact person speaks for the organisation and invites its team."),
     )
-    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    created_at = models.DateTimeField(_("added to the team"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("team membership")

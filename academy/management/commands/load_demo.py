@@ -6,7 +6,13 @@ from academy.demo import STAFF_EMAIL, STAFF_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Create the 2022 demo cohort, demo organisations and a staff user. Safe to run again."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--url", help="Where the site runs, to print its addresses.")
+
+    def handle(self, *args, url: str | None = None, **options) -> None:
         cohort = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo cohort ready: {cohort}"))
-        self.stdout.write(f"Staff login: {STAFF_EMAIL} / {STAFF_PASSWORD}")
+        if url:
+            self.stdout.write(f"  Programme page: {url}")
+            self.stdout.write(f"  Administration: {url}admin/")
+        self.stdout.write(f"  Staff login:    {STAFF_EMAIL} / {STAFF_PASSWORD}")

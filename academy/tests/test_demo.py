@@ -1,0 +1,81 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from academy.demo import STAFF_EMAIL, STAFF_PASSWORD
+from academy.models import HELSINKI, Cohort, Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    return {
+        model.__name__: sorted(
+            str(sorted(model_to_dict(obj).items(), key=str)) for obj in model.objects.all()
+        )
+        for model in (Cohort, Organisation, User, EmailAddress)
+    }
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+    assert snapshot() == first
+    assert Cohort.objects.count() == 1
+    assert Organisation.objects.count() >= 3
+
+
+def test_load_demo_leaves_staff_edits_alone():
+    call_command("load_demo")
+    Cohort.objects.filter(slug="2022").update(capacity=7)
+    call_command("load_demo")
+    assert Cohort.objects.get(slug="2022").capacity == 7
+
+
+def test_demo_cohort_has_the_real_2022_dates():
+    call_command("load_demo")
+    cohort = Cohort.objects.get(slug="2022")
+    opens = cohort.application_opens.astimezone(HELSINKI)
+    closes = cohort.application_closes.astimezone(HELSINKI)
+    kickoff = cohort.kickoff_start.astimezone(HELSINKI)
+    assert (opens.day, opens.month, opens.year, opens.hour) == (17, 1, 2022, 0)
+    assert (closes.day, closes.month, closes.hour, closes.minute, closes.second) == (
+        11,
+        2,
+        23,
+        59,
+        59,
+    )
+    assert (str(cohort.interviews_start), str(cohort.interviews_end)) == (
+        "2022-01-31",
+        "2022-02-20",
+    )
+    assert (kickoff.day, kickoff.month, kickoff.hour) == (16, 3, 9)
+    assert cohort.kickoff_end.astimezone(HELSINKI).hour == 11
+    assert cohort.capacity == 6
+
+
+def test_demo_organisations_have_valid_business_ids():
+    call_command("load_demo")
+    for organisation in Organisation.objects.all():
+        organisation.full_clean()
+
+
+def test_demo_staff_user_signs_in_to_the_admin(client):
+    call_command("load_demo", url="http://127.0.0.1:8000/")
+    staff = User.objects.get(email=STAFF_EMAIL)
+    assert staff.is_staff
+    assert not staff.is_superuser
+    assert staff.groups.filter(name="Programme staff").exists()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.context["user"] == staff
+    html = response.content.decode()
+    assert "/admin/academy/cohort/" in html
+    assert "/admin/academy/organisation/" in html

@@ -1,0 +1,158 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from academy.models import HELSINKI
+from academy.tests.factories import CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, language: str, when: dt.datetime, path: str = "academy:programme") -> str:
+    with translation.override(language):
+        url = reverse(path)
+    with time_machine.travel(when, tick=False):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
+    return response.content.decode()
+
+
+@pytest.fixture
+def cohort():
+    return CohortFactory(name="Vähähiilisten hankintojen akatemia 2022", slug="2022")
+
+
+DURING_CALL = dt.datetime(2022, 1, 24, 12, 0, tzinfo=HELSINKI)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fi",
+            [
+                '<html lang="fi">',
+                "17.1.2022 klo 0.00 (Helsingin aikaa, UTC+2)",
+                "11.2.2022 klo 23.59 (Helsingin aikaa, UTC+2)",
+                "16.3.2022 klo 9.00–11.00 (Helsingin aikaa, UTC+2)",
+                "31.1.2022",
+                "20.2.2022",
+                "Aikataulu",
+            ],
+        ),
+        (
+            "sv",
+            [
+                '<html lang="sv">',
+                "17 januari 2022 00:00 (Helsingforstid, UTC+2)",
+                "11 februari 2022 23:59 (Helsingforstid, UTC+2)",
+                "16 mars 2022 09:00–11:00 (Helsingforstid, UTC+2)",
+                "Tidtabell",
+            ],
+        ),
+        (
+            "en",
+            [
+                '<html lang="en">',
+                "Jan. 17, 2022, midnight (Helsinki time, UTC+2)",
+                "Feb. 11, 2022, 11:59 p.m. (Helsinki time, UTC+2)",
+                "March 16, 2022, 9 a.m.–11 a.m. (Helsinki time, UTC+2)",
+                "Timeline",
+            ],
+        ),
+    ],
+)
+def test_programme_page_shows_the_2022_timeline_in_helsinki_time(
+    client, cohort, language, expected
+):
+    html = page(client, language, DURING_CALL)
+    for text in expected:
+        assert text in html
+
+
+def test_programme_page_is_finnish_at_the_root(client, cohort):
+    html = page(client, "fi", DURING_CALL)
+    assert "Vähähiilisten hankintojen akatemia" in html
+    assert "Siirry sisältöön" in html
+
+
+@pytest.mark.parametrize(
+    ("when", "apply_button", "phase_text"),
+    [
+        (dt.datetime(2022, 1, 10, 12, 0, tzinfo=HELSINKI), False, "Upcoming"),
+        (DURING_CALL, True, "Applications open"),
+        (dt.datetime(2022, 2, 11, 23, 59, 59, tzinfo=HELSINKI), True, "Applications open"),
+        (dt.datetime(2022, 2, 12, 0, 0, 0, tzinfo=HELSINKI), False, "Interviews and selection"),
+        (dt.datetime(2022, 5, 2, 10, 0, tzinfo=HELSINKI), False, "Programme running"),
+        (dt.datetime(2023, 1, 2, 10, 0, tzinfo=HELSINKI), False, "Finished"),
+    ],
+)
+def test_call_to_apply_shows_only_while_the_window_is_open(
+    client, cohort, when, apply_button, phase_text
+):
+    html = page(client, "en", when)
+    assert ("Apply to the academy" in html) is apply_button
+    assert phase_text in html
+
+
+def test_programme_page_names_who_may_apply_and_the_team_roles(client, cohort):
+    html = page(client, "en", DURING_CALL)
+    for text in [
+        "municipalities",
+        "joint municipal authorities",
+        "state agencies and institutions",
+        "parishes",
+        "Person responsible for procurement",
+        "Sustainability or responsibility specialist or manager",
+        "6 organisations are selected",
+    ]:
+        assert text in html
+
+
+def test_cohort_description_is_shown_in_the_page_language(client):
+    CohortFactory(
+        description_fi="Suomeksi kuvaus.", description_sv="", description_en="In English."
+    )
+    assert "In English." in page(client, "en", DURING_CALL)
+    # No Swedish text yet: the Finnish one stands in.
+    assert "Suomeksi kuvaus." in page(client, "sv", DURING_CALL)
+
+
+def test_a_named_cohort_has_its_own_page_and_an_unknown_one_is_404(client, cohort):
+    response = client.get(reverse("academy:cohort", args=["2022"]))
+    assert response.status_code == 200
+    assert response.context["cohort"] == cohort
+    assert client.get(reverse("academy:cohort", args=["1999"])).status_code == 404
+
+
+def test_without_any_cohort_the_programme_page_is_404(client):
+    assert client.get(reverse("academy:programme")).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["academy:accessibility", "academy:privacy"])
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_statement_pages_answer_in_each_language(client, cohort, name, language):
+    html = page(client, language, DURING_CALL, path=name)
+    assert cohort.contact_email in html
+
+
+def test_accessibility_statement_names_the_supervising_authority(client, cohort):
+    html = page(client, "fi", DURING_CALL, path="academy:accessibility")
+    assert "Liikenne- ja viestintävirasto Traficom" in html
+    assert "saavutettavuusvaatimukset.fi" in html
+
+
+def test_pages_load_nothing_from_third_parties(client, cohort):
+    html = page(client, "fi", DURING_CALL)
+    assert "cdn" not in html.lower()
+    assert 'src="/static/bootstrap/js/bootstrap.bundle.min.js"' in html
+    assert 'href="/static/bootstrap/css/bootstrap.min.css"' in html
+    response = client.get(reverse("academy:programme"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in html
