@@ -14,6 +14,12 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # A real hasher costs a third of a second per password, by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def chromium_path() -> str | None:
     """The system Chromium (Debian's package), or None to use Playwright's own browser."""
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")

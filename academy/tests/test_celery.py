@@ -13,12 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 pytestmark = pytest.mark.worker
+# One worker process that talks to nobody but the broker.
+QUIET = ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
 
 
 def start_worker(queue: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [CELERY, "-A", "academy", "worker", "--pool", "solo", "--queues", queue]
-        + ["--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+        [CELERY, "-A", "academy", "worker", "--pool", "solo", "--queues", queue, *QUIET],
         cwd=ROOT,
         env={**os.environ, "DEBUG": "true", **env},
         stdout=subprocess.PIPE,

@@ -1,0 +1,98 @@
+"""Accounts through allauth: e-mail as the login, mandatory verification, sign-in by code."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from academy.models import User
+from academy.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Vähähiilinen-2022-hankinta"
+
+
+def url(name: str, language: str = "fi") -> str:
+    with translation.override(language):
+        return reverse(name)
+
+
+def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client):
+    response = client.post(
+        url("account_signup"),
+        {"email": "Hankinta@Esimerkkila.fi", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("account_email_verification_sent")
+    user = User.objects.get()
+    assert user.email == "hankinta@esimerkkila.fi"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["hankinta@esimerkkila.fi"]
+    # Unverified: signing in with the password leads back to verification, not in.
+    client.post(url("account_login"), {"login": "hankinta@esimerkkila.fi", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_verified_person_signs_in_with_e_mail_and_password(client):
+    user = UserFactory(email="ostaja@example.fi", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(url("account_login"), {"login": "OSTAJA@example.fi", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_sign_in_by_e_mailed_code(client):
+    user = UserFactory(email="koodi@example.fi")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(url("account_request_login_code"), {"email": user.email})
+    assert response.status_code == 302
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    response = client.post(url("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_wrong_password_keeps_the_e_mail_typed_and_explains(client):
+    UserFactory(email="ostaja@example.fi", password=PASSWORD)
+    response = client.post(
+        url("account_login", "en"), {"login": "ostaja@example.fi", "password": "wrong"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="ostaja@example.fi"' in html
+    assert "The email address and/or password you specified are not correct." in html
+
+
+def test_password_reset_sends_a_link(client):
+    UserFactory(email="unohtui@example.fi")
+    response = client.post(url("account_reset_password"), {"email": "unohtui@example.fi"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("fi", "Kirjaudu sisään"), ("sv", "Logga in"), ("en", "Sign In")]
+)
+def test_sign_in_page_is_translated_and_uses_the_site_layout(client, language, heading):
+    html = client.get(url("account_login", language)).content.decode()
+    assert f'<html lang="{language}">' in html
+    assert heading in html
+    assert 'class="visually-hidden-focusable skip-link"' in html
+    assert "form-control" in html  # Bootstrap fields through crispy-forms
+
+
+def test_failed_sign_ins_are_rate_limited(client):
+    UserFactory(email="kohde@example.fi", password=PASSWORD)
+    login = url("account_login", "en")
+    for _ in range(5):
+        client.post(login, {"login": "kohde@example.fi", "password": "wrong"})
+    # Even the right password is refused until the limit has passed.
+    response = client.post(login, {"login": "kohde@example.fi", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

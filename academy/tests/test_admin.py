@@ -1,0 +1,115 @@
+"""Programme staff run the cohort in the admin, with the group's permissions and no more."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from academy.models import User
+from academy.tests.factories import (
+    CohortFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "/admin/academy/cohort/",
+    "/admin/academy/organisation/",
+    "/admin/academy/membership/",
+    "/admin/academy/user/",
+]
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = UserFactory(email="staff@example.fi", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Programme staff"))
+    client.force_login(staff)
+    return client
+
+
+def test_programme_staff_group_is_created_by_migration():
+    group = Group.objects.get(name="Programme staff")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_cohort", "change_cohort", "view_organisation", "delete_membership"} <= codenames
+    assert "delete_user" not in codenames
+
+
+@pytest.mark.parametrize("path", CHANGELISTS)
+def test_staff_sees_every_core_list_with_search(staff_client, path):
+    MembershipFactory()
+    CohortFactory()
+    response = staff_client.get(path, {"q": "example"})
+    assert response.status_code == 200
+    assert 'id="searchbar"' in response.content.decode()
+
+
+def test_organisation_list_filters_by_kind_and_finds_by_business_id(staff_client):
+    OrganisationFactory(name="Esimerkkilän seurakunta", business_id="0201256-6", kind="parish")
+    OrganisationFactory(name="Toinen kunta", kind="municipality")
+    response = staff_client.get("/admin/academy/organisation/", {"q": "0201256-6"})
+    assert list(response.context["cl"].result_list.values_list("name", flat=True)) == [
+        "Esimerkkilän seurakunta"
+    ]
+    response = staff_client.get("/admin/academy/organisation/", {"kind__exact": "municipality"})
+    assert [o.name for o in response.context["cl"].result_list] == ["Toinen kunta"]
+
+
+def test_wrong_business_id_is_explained_next_to_the_field_and_kept(staff_client):
+    response = staff_client.post(
+        "/admin/academy/organisation/add/",
+        {
+            "name": "Virheellinen kunta",
+            "business_id": "0201256-5",
+            "kind": "municipality",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "business_id" in form.errors
+    assert 'value="0201256-5"' in response.content.decode()
+
+
+def test_staff_cannot_give_anyone_rights(staff_client):
+    person = UserFactory(email="osallistuja@example.fi")
+    response = staff_client.post(
+        f"/admin/academy/user/{person.pk}/change/",
+        {
+            "email": person.email,
+            "name": "Osallistuja",
+            "preferred_language": "sv",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Osallistuja"
+    assert person.preferred_language == "sv"
+    assert not person.is_staff
+    assert not person.is_superuser
+
+
+@pytest.mark.parametrize("path", ["/admin/academy/membership/", "/admin/academy/organisation/"])
+def test_lists_make_the_same_number_of_queries_for_1_and_30_rows(staff_client, path):
+    MembershipFactory()
+    with CaptureQueriesContext(connection) as one:
+        staff_client.get(path)
+    MembershipFactory.create_batch(29)
+    with CaptureQueriesContext(connection) as thirty:
+        staff_client.get(path)
+    assert len(thirty) == len(one)
+
+
+def test_person_without_staff_status_is_sent_to_the_admin_login(client):
+    client.force_login(UserFactory())
+    response = client.get("/admin/academy/cohort/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert User.objects.count() == 1

@@ -1,0 +1,60 @@
+"""The programme page in a real browser: language switch, skip link, axe-core, CSP."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from academy.tests.factories import CohortFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def programme(live_server):
+    CohortFactory(name="Vähähiilisten hankintojen akatemia 2022", slug="2022")
+    return live_server.url
+
+
+def test_programme_page_switch_to_swedish_and_follow_the_skip_link(
+    page: Page, programme, assert_accessible, csp_violations
+):
+    page.goto(programme + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.get_by_role("heading", level=2, name="Aikataulu")).to_be_visible()
+    expect(page.get_by_text("16.3.2022 klo 9.00–11.00 (Helsingin aikaa, UTC+2)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Svenska").click()
+    expect(page).to_have_url(re.compile(r"/sv/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.get_by_role("heading", level=2, name="Tidtabell")).to_be_visible()
+    assert_accessible(page)
+
+    # The first Tab press reaches the skip link, which becomes visible and moves focus to main.
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    assert csp_violations == []
+
+
+@pytest.mark.parametrize("path", ["/en/accessibility/", "/privacy/", "/accounts/login/"])
+def test_other_public_pages_pass_axe(page: Page, programme, assert_accessible, csp_violations, path):
+    page.goto(programme + path)
+    expect(page.locator("h1")).to_be_visible()
+    assert_accessible(page)
+    assert csp_violations == []
+
+
+def test_menu_collapses_and_opens_with_the_keyboard_on_a_narrow_screen(page: Page, programme):
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(programme + "/en/")
+    toggle = page.get_by_role("button", name="Show or hide the menu")
+    expect(page.get_by_role("link", name="Sign in")).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
