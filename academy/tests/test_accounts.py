@@ -41,7 +41,9 @@ def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client
 def test_verified_person_signs_in_with_e_mail_and_password(client):
     user = UserFactory(email="ostaja@example.fi", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    response = client.post(url("account_login"), {"login": "OSTAJA@example.fi", "password": PASSWORD})
+    response = client.post(
+        url("account_login"), {"login": "OSTAJA@example.fi", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 

@@ -42,7 +42,9 @@ def test_programme_page_switch_to_swedish_and_follow_the_skip_link(
 
 
 @pytest.mark.parametrize("path", ["/en/accessibility/", "/privacy/", "/accounts/login/"])
-def test_other_public_pages_pass_axe(page: Page, programme, assert_accessible, csp_violations, path):
+def test_other_public_pages_pass_axe(
+    page: Page, programme, assert_accessible, csp_violations, path
+):
     page.goto(programme + path)
     expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
