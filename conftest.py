@@ -7,6 +7,16 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate-limit counters live in the cache: no test inherits another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # A real hasher costs a third of a second per password, by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,6 +41,16 @@ class UserAdmin(DjangoUserAdmin):
             fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
 
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Changing another administrator's e-mail, password or active flag would
+        # take over their account: only a superuser may do that.
+        other_administrator = (
+            obj is not None and obj != request.user and (obj.is_staff or obj.is_superuser)
+        )
+        if other_administrator and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
-SHAPE = re.compile(r"^(\d{7})-(\d)$")
+# ASCII digits only: \d would also take other scripts' digits, e.g. full-width ones.
+SHAPE = re.compile(r"^([0-9]{7})-([0-9])$")
 
 
 def normalise_business_id(value: str) -> str:
     """Trim white space and pad an old six-digit ID with its leading zero."""
     value = "".join((value or "").split())
-    if re.fullmatch(r"\d{6}-\d", value):
+    if re.fullmatch(r"[0-9]{6}-[0-9]", value):
         value = "0" + value
     return value
 

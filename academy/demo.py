@@ -6,8 +6,10 @@ decisions by 25.2.2022 ("after the interviews") and the programme's last day
 """
 
 import datetime as dt
+import secrets
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -64,25 +66,32 @@ ORGANISATIONS = [
 
 
 @transaction.atomic
-def load_demo() -> Cohort:
-    """Create what is missing; leave everything that exists as it is."""
+def load_demo() -> tuple[Cohort, str | None]:
+    """Create what is missing; leave everything that exists as it is.
+
+    Returns the cohort and the staff user's password when this call created
+    the user. The published demo password is only used while DEBUG is on, so a
+    production site that loads the demo never has a login anyone can read.
+    """
     cohort, _ = Cohort.objects.get_or_create(slug="2022", defaults=COHORT_2022)
     for name, business_id, kind in ORGANISATIONS:
         Organisation.objects.get_or_create(
             business_id=business_id, defaults={"name": name, "kind": kind}
         )
-    _create_staff_user()
-    return cohort
+    return cohort, _create_staff_user()
 
 
-def _create_staff_user() -> None:
+def _create_staff_user() -> str | None:
     user, created = User.objects.get_or_create(
         email=STAFF_EMAIL, defaults={"name": "Demo Staff", "is_staff": True}
     )
+    password = None
     if created:
-        user.set_password(STAFF_PASSWORD)
+        password = STAFF_PASSWORD if settings.DEBUG else secrets.token_urlsafe(18)
+        user.set_password(password)
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=PROGRAMME_STAFF))
     EmailAddress.objects.get_or_create(
         user=user, email=STAFF_EMAIL, defaults={"verified": True, "primary": True}
     )
+    return password

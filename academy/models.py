@@ -70,7 +70,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique")
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_case_insensitive_unique",
+                violation_error_message=_("A person with this e-mail address already exists."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -212,8 +216,10 @@ class Cohort(models.Model):
     def interviews_begin_during_call(self) -> bool:
         return self.interviews_start <= self.application_closes.astimezone(HELSINKI).date()
 
-    def description_in(self, language: str) -> str:
-        return getattr(self, f"description_{language}", "") or self.description_fi
+    def description_in(self, language: str) -> tuple[str, str]:
+        """The public description in a language, or the Finnish one, with its language."""
+        text = getattr(self, f"description_{language}", "")
+        return (text, language) if text else (self.description_fi, "fi")
 
 
 class OrganisationKind(models.TextChoices):
@@ -303,12 +309,15 @@ class Membership(models.Model):
         ordering = ["organisation__name", "-is_contact", "user__email"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation"], name="membership_once_per_organisation"
+                fields=["user", "organisation"],
+                name="membership_once_per_organisation",
+                violation_error_message=_("This person is already on the organisation's team."),
             ),
             models.UniqueConstraint(
                 fields=["organisation"],
                 condition=models.Q(is_contact=True),
                 name="membership_one_contact_person_per_organisation",
+                violation_error_message=_("The organisation already has a contact person."),
             ),
         ]
 

@@ -137,6 +137,8 @@ LOGIN_URL = "account_login"
 
 # django-allauth: the e-mail address is the login, it must be verified, and
 # a one-time code sent by e-mail may stand in for the password.
+ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "academy.forms.SignupDetailsForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -147,6 +149,10 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For allauth may
+# trust for the client's address; without it every client shares the proxy's
+# address and one person's failed sign-ins would lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, written out so that they are visibly on.
     "change_password": "5/m/user",
@@ -192,6 +198,8 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server
 # (smtp://user:password@host:587 or smtp+tls://...).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Where people reach the programme when no cohort names its own contact address.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="akatemia@example.fi")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Vähähiilisten hankintojen akatemia <akatemia@example.fi>"
 )
@@ -199,25 +207,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery. The embedded default is Kombu's file-system transport, which needs
 # no server; production points CELERY_BROKER_URL at Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND",
-    default=(
-        CELERY_BROKER_URL
-        if CELERY_BROKER_URL.startswith("redis")
-        else f"file://{VAR_DIR / 'celery' / 'results'}"
-    ),
+# An empty variable counts as unset.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+    CELERY_BROKER_URL
+    if CELERY_BROKER_URL.startswith("redis")
+    else f"file://{VAR_DIR / 'celery' / 'results'}"
 )
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(VAR_DIR / "celery" / "broker"),
-        "data_folder_out": str(VAR_DIR / "celery" / "broker"),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Kombu's file-system transport and Celery's file result backend expect their folders to exist.
+_celery_folders = []
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _celery_folders += [VAR_DIR / "celery" / "broker", VAR_DIR / "celery" / "control"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_folders[0]),
+        "data_folder_out": str(_celery_folders[0]),
+        "control_folder": str(_celery_folders[1]),
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    _celery_folders.append(Path(CELERY_RESULT_BACKEND.removeprefix("file://")))
+for _folder in _celery_folders:
+    _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -9,6 +9,7 @@ academy_patterns = [
     path("cohorts/<slug:slug>/", views.programme, name="cohort"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("profile/", views.profile, name="profile"),
 ]
 
 # Finnish pages live at the root, Swedish under /sv/ and English under /en/,

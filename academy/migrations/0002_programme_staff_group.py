@@ -10,10 +10,11 @@ def create_group(apps, schema_editor):
             "academy.cohort": ALL,
             "academy.organisation": ALL,
             "academy.membership": ALL,
-            # Staff look people up and correct their details; only a superuser
-            # hands out rights (see UserAdmin.get_readonly_fields).
+            # Staff look people up and correct participants' details; only a
+            # superuser hands out rights or changes another administrator
+            # (see UserAdmin). E-mail addresses are verified by their owners.
             "academy.user": ("add", "change", "view"),
-            "account.emailaddress": ("change", "view"),
+            "account.emailaddress": ("view",),
         },
     )
 

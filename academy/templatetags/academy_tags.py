@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from academy.models import HELSINKI
 
@@ -18,11 +19,20 @@ def _offset(moment: dt.datetime) -> str:
 
 @register.filter
 def helsinki(value: dt.datetime | None) -> str:
-    """16.3.2022 klo 9.00 (Helsinki time, UTC+2)."""
+    """16.3.2022 klo 9.00 (Helsinki time, UTC+2), with the seconds when there are any.
+
+    A deadline of 23:59:59 is shown as such: shown as 23.59 it would read as a
+    minute earlier than it is.
+    """
     if value is None:
         return ""
     moment = value.astimezone(HELSINKI)
-    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({_offset(moment)})"
+    if moment.second:
+        # Translators: a date format (Django's "date" filter) for a time with seconds.
+        text = formats.date_format(moment, pgettext("date format", "N j, Y, H:i:s"))
+    else:
+        text = formats.date_format(moment, "DATETIME_FORMAT")
+    return f"{text} ({_offset(moment)})"
 
 
 @register.filter

@@ -21,21 +21,71 @@ def url(name: str, language: str = "fi") -> str:
         return reverse(name)
 
 
+SIGNUP = {
+    "name": "Hilla Hankkija",
+    "email": "Hankinta@Esimerkkila.fi",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
+
+
 def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client):
-    response = client.post(
-        url("account_signup"),
-        {"email": "Hankinta@Esimerkkila.fi", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    response = client.post(url("account_signup"), SIGNUP)
     assert response.status_code == 302
     assert response["Location"] == url("account_email_verification_sent")
     user = User.objects.get()
     assert user.email == "hankinta@esimerkkila.fi"
+    assert user.name == "Hilla Hankkija"
+    assert user.preferred_language == "fi"
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["hankinta@esimerkkila.fi"]
     # Unverified: signing in with the password leads back to verification, not in.
     client.post(url("account_login"), {"login": "hankinta@esimerkkila.fi", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_up_on_the_swedish_pages_prefers_swedish(client):
+    client.post(url("account_signup", "sv"), SIGNUP)
+    assert User.objects.get().preferred_language == "sv"
+
+
+def test_signup_without_a_name_explains_and_keeps_what_was_typed(client):
+    response = client.post(url("account_signup", "en"), {**SIGNUP, "name": ""})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert 'value="Hankinta@Esimerkkila.fi"' in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_profile_changes_name_and_language(client):
+    user = UserFactory(email="oma@example.fi", name="Vanha Nimi")
+    client.force_login(user)
+    response = client.post(
+        url("academy:profile"), {"name": "Uusi Nimi", "preferred_language": "en"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.name, user.preferred_language) == ("Uusi Nimi", "en")
+
+
+def test_profile_refuses_an_unknown_language_and_keeps_the_name(client):
+    user = UserFactory(email="oma@example.fi", name="Vanha Nimi")
+    client.force_login(user)
+    response = client.post(
+        url("academy:profile"), {"name": "Uusi Nimi", "preferred_language": "de"}
+    )
+    assert response.status_code == 200
+    assert "preferred_language" in response.context["form"].errors
+    assert 'value="Uusi Nimi"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.preferred_language == "fi"
+
+
+def test_profile_is_for_signed_in_people_only(client):
+    response = client.get(url("academy:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("account_login"))
 
 
 def test_verified_person_signs_in_with_e_mail_and_password(client):

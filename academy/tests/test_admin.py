@@ -107,6 +107,28 @@ def test_lists_make_the_same_number_of_queries_for_1_and_30_rows(staff_client, p
     assert len(thirty) == len(one)
 
 
+@pytest.mark.parametrize("target", ["superuser", "other staff"])
+def test_staff_cannot_take_over_another_administrator(staff_client, target):
+    other = UserFactory(email="admin@example.fi", is_staff=True, is_superuser=target == "superuser")
+    password_page = staff_client.get(f"/admin/academy/user/{other.pk}/password/")
+    assert password_page.status_code == 403
+    response = staff_client.post(
+        f"/admin/academy/user/{other.pk}/change/",
+        {"email": "attacker@example.fi", "name": "x", "preferred_language": "fi"},
+    )
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.email == "admin@example.fi"
+    assert other.is_active
+    # Looking is allowed: staff need to know who the administrators are.
+    assert staff_client.get(f"/admin/academy/user/{other.pk}/change/").status_code == 200
+
+
+def test_staff_cannot_change_e_mail_addresses_directly(staff_client):
+    response = staff_client.get("/admin/account/emailaddress/add/")
+    assert response.status_code == 403
+
+
 def test_person_without_staff_status_is_sent_to_the_admin_login(client):
     client.force_login(UserFactory())
     response = client.get("/admin/academy/cohort/")

@@ -60,3 +60,33 @@ def test_menu_collapses_and_opens_with_the_keyboard_on_a_narrow_screen(page: Pag
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+@pytest.fixture
+def superuser_page(page: Page, live_server, django_user_model):
+    admin = django_user_model.objects.create_superuser("root@example.fi", "pääkäyttäjä-salasana")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Sähköpostiosoite").fill(admin.email)
+    page.get_by_label("Salasana").fill("pääkäyttäjä-salasana")
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/academy/cohort/add/",
+        "/admin/academy/organisation/add/",
+        "/admin/academy/user/add/",
+        "/admin/django_celery_beat/periodictask/add/",
+    ],
+)
+def test_admin_pages_work_under_the_content_security_policy(
+    superuser_page: Page, live_server, csp_violations, path
+):
+    superuser_page.goto(live_server.url + path)
+    expect(superuser_page.locator("#content")).to_be_visible()
+    superuser_page.wait_for_load_state("networkidle")
+    assert csp_violations == []

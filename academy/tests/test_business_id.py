@@ -35,7 +35,16 @@ def test_wrong_check_digit_is_refused_with_its_own_message(business_id):
 
 @pytest.mark.parametrize(
     "business_id",
-    ["", "02012566", "0201256_6", "020125-66", "A201256-6", "10201256-6", "0201256-"],
+    [
+        "",
+        "02012566",
+        "0201256_6",
+        "020125-66",
+        "A201256-6",
+        "10201256-6",
+        "0201256-",
+        "０２０１２５６-６",  # full-width digits
+    ],
 )
 def test_wrong_format_is_refused_with_an_example(business_id):
     with translation.override("en"):

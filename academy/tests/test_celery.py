@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,13 @@ pytestmark = pytest.mark.worker
 QUIET = ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
 
 
+@pytest.fixture
+def client_env(monkeypatch):
+    # Celery lets these variables override what a client is built with.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+
+
 def start_worker(queue: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [CELERY, "-A", "academy", "worker", "--pool", "solo", "--queues", queue, *QUIET],
@@ -28,9 +36,14 @@ def start_worker(queue: str, **env: str) -> subprocess.Popen:
     )
 
 
-def round_trip(client: Celery, worker_env: dict[str, str]) -> None:
-    queue = f"round-trip-{uuid.uuid4().hex}"
-    worker = start_worker(queue, **worker_env)
+def wait_for(path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.1)
+
+
+def round_trip(client: Celery, worker: subprocess.Popen, queue: str) -> None:
     try:
         payload = uuid.uuid4().hex
         result = client.send_task("academy.ping", args=[payload], queue=queue)
@@ -38,34 +51,27 @@ def round_trip(client: Celery, worker_env: dict[str, str]) -> None:
     finally:
         worker.terminate()
         output, _ = worker.communicate(timeout=30)
-        print(output)
+        print(output)  # shown by pytest when the test fails
     assert answer == payload
     assert "academy.ping" in output
 
 
-def test_round_trip_through_the_embedded_file_system_broker(tmp_path):
-    broker = tmp_path / "celery" / "broker"
-    results = tmp_path / "celery" / "results"
-    for folder in (broker, results, tmp_path / "celery" / "control"):
-        folder.mkdir(parents=True)
+def test_round_trip_through_the_embedded_file_system_broker(tmp_path, client_env):
+    queue = f"round-trip-{uuid.uuid4().hex}"
+    # The worker runs on the project's own settings with an empty VAR_DIR, and
+    # they must make the broker's and the results' folders themselves.
+    worker = start_worker(
+        queue, VAR_DIR=str(tmp_path), CELERY_BROKER_URL="", CELERY_RESULT_BACKEND=""
+    )
+    broker, results = tmp_path / "celery" / "broker", tmp_path / "celery" / "results"
+    wait_for(results)
     client = Celery(
         "test-client",
         broker="filesystem://",
         backend=f"file://{results}",
-        broker_transport_options={
-            "data_folder_in": str(broker),
-            "data_folder_out": str(broker),
-            "control_folder": str(tmp_path / "celery" / "control"),
-        },
+        broker_transport_options={"data_folder_in": str(broker), "data_folder_out": str(broker)},
     )
-    round_trip(
-        client,
-        {
-            "VAR_DIR": str(tmp_path),
-            "CELERY_BROKER_URL": "filesystem://",
-            "CELERY_RESULT_BACKEND": f"file://{results}",
-        },
-    )
+    round_trip(client, worker, queue)
 
 
 @pytest.mark.skipif(
@@ -74,5 +80,6 @@ def test_round_trip_through_the_embedded_file_system_broker(tmp_path):
 )
 def test_round_trip_through_redis():
     url = os.environ["CELERY_BROKER_URL"]
-    client = Celery("test-client", broker=url, backend=url)
-    round_trip(client, {"CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url})
+    queue = f"round-trip-{uuid.uuid4().hex}"
+    worker = start_worker(queue, CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url)
+    round_trip(Celery("test-client", broker=url, backend=url), worker, queue)

@@ -63,7 +63,8 @@ def test_demo_organisations_have_valid_business_ids():
         organisation.full_clean()
 
 
-def test_demo_staff_user_signs_in_to_the_admin(client):
+def test_demo_staff_user_signs_in_to_the_admin(client, settings):
+    settings.DEBUG = True  # as under `make run`
     call_command("load_demo", url="http://127.0.0.1:8000/")
     staff = User.objects.get(email=STAFF_EMAIL)
     assert staff.is_staff
@@ -79,3 +80,21 @@ def test_demo_staff_user_signs_in_to_the_admin(client):
     html = response.content.decode()
     assert "/admin/academy/cohort/" in html
     assert "/admin/academy/organisation/" in html
+
+
+def test_with_debug_off_the_demo_login_gets_a_random_password(capsys):
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    staff = User.objects.get(email=STAFF_EMAIL)
+    assert not staff.check_password(STAFF_PASSWORD)
+    password = printed.split(f"{STAFF_EMAIL} / ")[1].split()[0]
+    assert staff.check_password(password)
+    call_command("load_demo")
+    assert "(unchanged since it was created)" in capsys.readouterr().out
+
+
+def test_programme_page_from_the_demo_data(client):
+    call_command("load_demo")
+    html = client.get("/").content.decode()
+    assert "Vähähiilisten hankintojen akatemia 2022" in html
+    assert "16.3.2022 klo 9.00–11.00 (Helsingin aikaa, UTC+2)" in html

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from academy.demo import STAFF_EMAIL, STAFF_PASSWORD, load_demo
@@ -10,9 +11,12 @@ class Command(BaseCommand):
         parser.add_argument("--url", help="Where the site runs, to print its addresses.")
 
     def handle(self, *args, url: str | None = None, **options) -> None:
-        cohort = load_demo()
+        cohort, password = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo cohort ready: {cohort}"))
         if url:
             self.stdout.write(f"  Programme page: {url}")
             self.stdout.write(f"  Administration: {url}admin/")
-        self.stdout.write(f"  Staff login:    {STAFF_EMAIL} / {STAFF_PASSWORD}")
+        if password is None and settings.DEBUG:
+            password = STAFF_PASSWORD
+        shown = password or "(unchanged since it was created)"
+        self.stdout.write(f"  Staff login:    {STAFF_EMAIL} / {shown}")
