@@ -139,58 +139,39 @@ def test_person_without_staff_status_is_sent_to_the_admin_login(client):
     assert User.objects.count() == 1
 
 
+COHORT_FORM = {
+    "name": "Akatemia 2023",
+    "slug": "2023",
+    "year": "2023",
+    "capacity": "6",
+    "contact_email": "akatemia@example.fi",
+    "application_opens_0": "16.1.2023",
+    "application_opens_1": "0.00",
+    "application_closes_0": "10.2.2023",
+    "application_closes_1": "23.59.59",
+    "interviews_start": "30.1.2023",
+    "interviews_end": "19.2.2023",
+    "decisions_on": "24.2.2023",
+    "kickoff_start_0": "15.3.2023",
+    "kickoff_start_1": "9.00",
+    "kickoff_end_0": "15.3.2023",
+    "kickoff_end_1": "11.00",
+    "ends_on": "30.11.2023",
+}
+
+
 def test_cohort_dates_typed_in_the_admin_are_helsinki_time(staff_client):
-    fields = {
-        "name": "Akatemia 2023",
-        "slug": "2023",
-        "year": "2023",
-        "capacity": "6",
-        "contact_email": "akatemia@example.fi",
-        "application_opens_0": "16.1.2023",
-        "application_opens_1": "0.00",
-        "application_closes_0": "10.2.2023",
-        "application_closes_1": "23.59.59",
-        "interviews_start": "30.1.2023",
-        "interviews_end": "19.2.2023",
-        "decisions_on": "24.2.2023",
-        "kickoff_start_0": "15.3.2023",
-        "kickoff_start_1": "9.00",
-        "kickoff_end_0": "15.3.2023",
-        "kickoff_end_1": "11.00",
-        "ends_on": "30.11.2023",
-    }
-    response = staff_client.post("/admin/academy/cohort/add/", fields)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    response = staff_client.post("/admin/academy/cohort/add/", COHORT_FORM)
+    assert response.status_code == 302
     cohort = Cohort.objects.get(slug="2023")
     assert cohort.application_closes == dt.datetime(2023, 2, 10, 21, 59, 59, tzinfo=dt.UTC)
     assert cohort.kickoff_start == dt.datetime(2023, 3, 15, 7, 0, tzinfo=dt.UTC)
 
 
 def test_admin_refuses_dates_out_of_order_next_to_the_field(staff_client):
-    cohort = CohortFactory()
-    response = staff_client.post(
-        "/admin/academy/cohort/add/",
-        {
-            "name": "Väärin päin",
-            "slug": "vaarin",
-            "year": "2023",
-            "capacity": "6",
-            "contact_email": "akatemia@example.fi",
-            "application_opens_0": "16.2.2023",
-            "application_opens_1": "0.00",
-            "application_closes_0": "10.2.2023",
-            "application_closes_1": "23.59.59",
-            "interviews_start": "30.1.2023",
-            "interviews_end": "19.2.2023",
-            "decisions_on": "24.2.2023",
-            "kickoff_start_0": "15.3.2023",
-            "kickoff_start_1": "9.00",
-            "kickoff_end_0": "15.3.2023",
-            "kickoff_end_1": "11.00",
-            "ends_on": "30.11.2023",
-        },
-    )
+    form = {**COHORT_FORM, "name": "Väärin päin", "application_opens_0": "16.2.2023"}
+    response = staff_client.post("/admin/academy/cohort/add/", form)
     assert response.status_code == 200
     assert "application_closes" in response.context["adminform"].form.errors
     assert 'value="Väärin päin"' in response.content.decode()
-    assert list(Cohort.objects.all()) == [cohort]
+    assert not Cohort.objects.exists()
