@@ -42,6 +42,7 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
     "academy",
+    "notifications",
     "applications",
     "assignments",
     "workshops",
@@ -91,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "academy.context_processors.site",
             ],
+            # Available in every template, e-mail templates written by staff included.
+            "builtins": ["django.templatetags.i18n", "academy.templatetags.academy_tags"],
         },
     },
 ]

@@ -1,0 +1,165 @@
+"""Reminders: rules that each app registers, and the sweep that sends what is due.
+
+A rule names the objects it may remind about (already filtered: nothing
+withdrawn, cancelled or done), each object's date, and who gets the reminder.
+A cohort's reminder times (ReminderOffset rows, editable in the admin) say how
+long before or after that date the reminder goes. The sweep runs every few
+minutes and sends what is due *now*, so a moved date moves its reminders and a
+worker that was down catches up. Each reminder's outbox key is unique, so a
+second sweep, or two at once, sends nothing twice.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from academy.models import Cohort
+
+from .models import EmailState, OffsetDirection, OutgoingEmail, ReminderOffset
+from .services import build_email, enqueue_after_commit
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    user: models.Model | None = None
+
+
+class ReminderRule:
+    """Subclass and register. The subclass says what, when and to whom."""
+
+    name: str
+    label: str | Promise
+    purpose: str
+    default_offsets: tuple[tuple[int, str], ...] = ((1, OffsetDirection.BEFORE),)
+
+    def objects(self, cohort: Cohort) -> Iterable[models.Model]:
+        """The cohort's objects that may still need this reminder, with what they need loaded."""
+        raise NotImplementedError
+
+    def date(self, obj: models.Model) -> dt.datetime:
+        raise NotImplementedError
+
+    def recipients(self, obj: models.Model) -> Iterable[Recipient]:
+        raise NotImplementedError
+
+    def context(self, obj: models.Model) -> dict:
+        return {"object": obj}
+
+
+_rules: dict[str, ReminderRule] = {}
+
+
+def register(rule: ReminderRule) -> ReminderRule:
+    _rules[rule.name] = rule
+    return rule
+
+
+def unregister(name: str) -> None:
+    _rules.pop(name, None)
+
+
+def rules() -> dict[str, ReminderRule]:
+    return dict(_rules)
+
+
+def create_default_offsets(cohort: Cohort) -> None:
+    ReminderOffset.objects.bulk_create(
+        [
+            ReminderOffset(cohort=cohort, rule=rule.name, days=days, direction=direction)
+            for rule in _rules.values()
+            for days, direction in rule.default_offsets
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def is_due(date: dt.datetime, offset: ReminderOffset, now: dt.datetime) -> bool:
+    """Due from date + offset on; a reminder *before* a date is pointless once it has passed."""
+    if now < date + offset.delta:
+        return False
+    return offset.direction == OffsetDirection.AFTER or now < date
+
+
+def reminder_key(rule: ReminderRule, obj: models.Model, offset: ReminderOffset, to: str) -> str:
+    return f"reminder:{rule.name}:{obj._meta.label_lower}.{obj.pk}:{offset.slug}:{to.lower()}"
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: ReminderRule
+    obj: models.Model
+    offset: ReminderOffset
+    recipient: Recipient
+    cohort: Cohort
+
+    @property
+    def key(self) -> str:
+        return reminder_key(self.rule, self.obj, self.offset, self.recipient.email)
+
+
+def due_reminders(now: dt.datetime) -> Iterator[Due]:
+    offsets = ReminderOffset.objects.select_related("cohort").filter(rule__in=list(_rules))
+    by_cohort_rule: dict[tuple[int, str], list[ReminderOffset]] = {}
+    for offset in offsets:
+        by_cohort_rule.setdefault((offset.cohort_id, offset.rule), []).append(offset)
+    for (_cohort_id, rule_name), cohort_offsets in by_cohort_rule.items():
+        rule, cohort = _rules[rule_name], cohort_offsets[0].cohort
+        for obj in rule.objects(cohort):
+            date = rule.date(obj)
+            for offset in cohort_offsets:
+                if is_due(date, offset, now):
+                    for recipient in rule.recipients(obj):
+                        yield Due(rule, obj, offset, recipient, cohort)
+
+
+def sweep(now: dt.datetime | None = None) -> int:
+    """Queue every reminder due now that has not been queued before. Returns how many."""
+    now = now or timezone.now()
+    created, templates = 0, {}
+    batch: list[Due] = []
+    for due in due_reminders(now):
+        batch.append(due)
+        if len(batch) == CHUNK:
+            created += _queue_batch(batch, templates)
+            batch = []
+    return created + _queue_batch(batch, templates)
+
+
+def _queue_batch(batch: list[Due], templates: dict) -> int:
+    if not batch:
+        return 0
+    keys = [due.key for due in batch]
+    done = set(OutgoingEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    emails = [_build(due, templates) for due in batch if due.key not in done]
+    with transaction.atomic():
+        # A concurrent sweep may have stored some of these keys meanwhile: the
+        # unique key keeps one row each, and delivery claims each row once.
+        OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
+        ids = list(
+            OutgoingEmail.objects.filter(
+                key__in=[email.key for email in emails], state=EmailState.QUEUED
+            ).values_list("pk", flat=True)
+        )
+        enqueue_after_commit(ids)
+    return len(emails)
+
+
+def _build(due: Due, templates: dict) -> OutgoingEmail:
+    email = build_email(
+        due.rule.purpose,
+        due.recipient.email,
+        due.rule.context(due.obj),
+        due.key,
+        recipient=due.recipient.user,
+        cache=templates,
+    )
+    email.cohort = due.cohort
+    email.about = due.obj
+    return email

@@ -1,0 +1,227 @@
+"""Queueing, delivering and managing e-mail. The only way the project sends mail."""
+
+import datetime as dt
+import logging
+import smtplib
+import socket
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .models import EmailState, OutgoingEmail
+from .rendering import render_email
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# Seconds to wait before attempt 2, 3, ...: doubling, from one minute to about half an hour.
+BACKOFF_BASE = 60
+# A queued row whose delivery was never picked up (the broker was down) is
+# enqueued again by the sweep once it has waited this long.
+STALE_QUEUED_AFTER = dt.timedelta(minutes=5)
+
+TRANSIENT_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    socket.timeout,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def queue_email(
+    purpose: str,
+    to: str,
+    context: dict,
+    key: str,
+    *,
+    recipient=None,
+    language: str | None = None,
+    review: bool = False,
+    about: models.Model | None = None,
+    cohort=None,
+) -> OutgoingEmail:
+    """Render and store an e-mail, and deliver it once the transaction commits.
+
+    The same key again returns the existing row and sends nothing more. With
+    ``review`` the row waits as a draft until staff send it.
+    """
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    email = build_email(purpose, to, context, key, recipient=recipient, language=language)
+    email.state = EmailState.DRAFT if review else EmailState.QUEUED
+    email.cohort = cohort
+    if about is not None:
+        email.about = about
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        # Another process stored the same key between our look-up and our insert.
+        return OutgoingEmail.objects.get(key=key)
+    if not review:
+        enqueue_after_commit([email.pk])
+    return email
+
+
+def build_email(
+    purpose: str,
+    to: str,
+    context: dict,
+    key: str,
+    *,
+    recipient=None,
+    language: str | None = None,
+    cache: dict | None = None,
+) -> OutgoingEmail:
+    """An unsaved outbox row, rendered in the recipient's language (or Finnish)."""
+    wanted = language or getattr(recipient, "preferred_language", None) or settings.LANGUAGE_CODE
+    rendered = render_email(purpose, wanted, {"recipient": recipient, **context}, cache)
+    now = timezone.now()
+    return OutgoingEmail(
+        key=key,
+        purpose=purpose,
+        to=to,
+        recipient=recipient,
+        language=rendered.language,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        queued_at=now,
+        next_attempt_at=now,
+    )
+
+
+def enqueue_after_commit(ids: list[int]) -> None:
+    """Hand the rows to the workers once the rows are visible to them."""
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+
+
+def enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_email
+
+    for email_id in ids:
+        try:
+            # No retrying here: with the broker down the row stays queued and
+            # the sweep enqueues it again, so the caller never waits or fails.
+            deliver_email.apply_async((email_id,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure is survivable
+            log.warning("Could not enqueue e-mail %s; the sweep will retry.", email_id)
+            return
+
+
+def claim(email_id: int) -> bool:
+    """Move a queued row to sending. Only one caller ever wins for one row."""
+    now = timezone.now()
+    return bool(
+        OutgoingEmail.objects.filter(pk=email_id, state=EmailState.QUEUED).update(
+            state=EmailState.SENDING, claimed_at=now, attempts=models.F("attempts") + 1
+        )
+    )
+
+
+def deliver(email_id: int) -> float | None:
+    """Send one claimed-by-us row. Returns seconds to wait before a retry, or None."""
+    if not claim(email_id):
+        return None
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        as_message(email).send()
+    except TRANSIENT_ERRORS as error:
+        return _transient_failure(email, error)
+    except Exception as error:  # noqa: BLE001 - a refused address or message is final
+        _mark(email, EmailState.FAILED, last_error=_describe(error))
+        return None
+    _mark(email, EmailState.SENT, sent_at=timezone.now(), last_error="")
+    return None
+
+
+def _transient_failure(email: OutgoingEmail, error: Exception) -> float | None:
+    if email.attempts >= MAX_ATTEMPTS:
+        _mark(email, EmailState.FAILED, last_error=_describe(error))
+        return None
+    delay = BACKOFF_BASE * 2 ** (email.attempts - 1)
+    _mark(
+        email,
+        EmailState.QUEUED,
+        last_error=_describe(error),
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+    )
+    return delay
+
+
+def _mark(email: OutgoingEmail, state: str, **fields) -> None:
+    OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.SENDING).update(
+        state=state, **fields
+    )
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        to=[email.to],
+        headers={
+            "X-Academy-Email-Key": email.key,
+            # Out-of-office replies should not answer programme mail.
+            "Auto-Submitted": "auto-generated",
+        },
+        connection=get_connection(),
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def requeue_stale(now: dt.datetime | None = None) -> int:
+    """Enqueue again the queued rows whose delivery nobody picked up."""
+    now = now or timezone.now()
+    ids = list(
+        OutgoingEmail.objects.filter(
+            state=EmailState.QUEUED, next_attempt_at__lte=now - STALE_QUEUED_AFTER
+        ).values_list("pk", flat=True)[:5000]
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    enqueue_after_commit(ids)
+    return len(ids)
+
+
+def send_drafts(emails: models.QuerySet) -> int:
+    return _requeue(emails.filter(state=EmailState.DRAFT))
+
+
+def retry_failed(emails: models.QuerySet) -> int:
+    return _requeue(emails.filter(state=EmailState.FAILED), reset_attempts=True)
+
+
+def resend_uncertain(emails: models.QuerySet) -> int:
+    """Staff have checked that an uncertain mail did not arrive: send it again."""
+    return _requeue(emails.uncertain(), reset_attempts=True)
+
+
+def discard(emails: models.QuerySet) -> int:
+    waiting = [EmailState.DRAFT, EmailState.QUEUED, EmailState.FAILED]
+    uncertain = emails.uncertain().values_list("pk", flat=True)
+    return emails.filter(models.Q(state__in=waiting) | models.Q(pk__in=list(uncertain))).update(
+        state=EmailState.DISCARDED
+    )
+
+
+def _requeue(emails: models.QuerySet, *, reset_attempts: bool = False) -> int:
+    now = timezone.now()
+    ids = list(emails.values_list("pk", flat=True))
+    fields = {"state": EmailState.QUEUED, "queued_at": now, "next_attempt_at": now}
+    if reset_attempts:
+        fields["attempts"] = 0
+    OutgoingEmail.objects.filter(pk__in=ids).update(**fields)
+    enqueue_after_commit(ids)
+    return len(ids)
