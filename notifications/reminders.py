@@ -5,8 +5,9 @@ withdrawn, cancelled or done), each object's date, and who gets the reminder.
 A cohort's reminder times (ReminderOffset rows, editable in the admin) say how
 long before or after that date the reminder goes. The sweep runs every few
 minutes and sends what is due *now*, so a moved date moves its reminders and a
-worker that was down catches up. Each reminder's outbox key is unique, so a
-second sweep, or two at once, sends nothing twice.
+worker that was down catches up (with the latest reminder due, not all of them).
+Each reminder's outbox key is unique, so a second sweep, or two at once, sends
+nothing twice.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from academy.models import Cohort
+from academy.models import HELSINKI, Cohort
 
 from .models import EmailState, OffsetDirection, OutgoingEmail, ReminderOffset
 from .services import build_email, enqueue_after_commit
@@ -87,8 +88,14 @@ def is_due(date: dt.datetime, offset: ReminderOffset, now: dt.datetime) -> bool:
     return offset.direction == OffsetDirection.AFTER or now < date
 
 
-def reminder_key(rule: ReminderRule, obj: models.Model, offset: ReminderOffset, to: str) -> str:
-    return f"reminder:{rule.name}:{obj._meta.label_lower}.{obj.pk}:{offset.slug}:{to.lower()}"
+def reminder_key(
+    rule: ReminderRule, obj: models.Model, offset: ReminderOffset, date: dt.datetime, to: str
+) -> str:
+    # The day of the date is part of the key: moved to another day, the date
+    # gets its reminders again, now naming the new day.
+    day = date.astimezone(HELSINKI).date().isoformat()
+    target = f"{obj._meta.label_lower}.{obj.pk}"
+    return f"reminder:{rule.name}:{target}:{offset.slug}:{day}:{to.lower()}"
 
 
 @dataclass(frozen=True)
@@ -96,12 +103,13 @@ class Due:
     rule: ReminderRule
     obj: models.Model
     offset: ReminderOffset
+    date: dt.datetime
     recipient: Recipient
     cohort: Cohort
 
     @property
     def key(self) -> str:
-        return reminder_key(self.rule, self.obj, self.offset, self.recipient.email)
+        return reminder_key(self.rule, self.obj, self.offset, self.date, self.recipient.email)
 
 
 def due_reminders(now: dt.datetime) -> Iterator[Due]:
@@ -113,10 +121,14 @@ def due_reminders(now: dt.datetime) -> Iterator[Due]:
         rule, cohort = _rules[rule_name], cohort_offsets[0].cohort
         for obj in rule.objects(cohort):
             date = rule.date(obj)
-            for offset in cohort_offsets:
-                if is_due(date, offset, now):
-                    for recipient in rule.recipients(obj):
-                        yield Due(rule, obj, offset, recipient, cohort)
+            due = [offset for offset in cohort_offsets if is_due(date, offset, now)]
+            if not due:
+                continue
+            # After downtime several may be due: only the latest one still says
+            # something ("tomorrow" makes "in three days" pointless).
+            offset = max(due, key=lambda o: o.delta)
+            for recipient in rule.recipients(obj):
+                yield Due(rule, obj, offset, date, recipient, cohort)
 
 
 def sweep(now: dt.datetime | None = None) -> int:
