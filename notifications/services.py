@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import smtplib
 import socket
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -102,15 +103,25 @@ def enqueue_after_commit(ids: list[int]) -> None:
         transaction.on_commit(lambda: enqueue(ids))
 
 
+# After a failed enqueue this process leaves the broker alone for a while: the
+# rows stay queued and the sweep enqueues them, so a request that queues many
+# mails waits for at most one failed connection attempt, not one per mail.
+BROKER_PAUSE_SECONDS = 30
+_broker_paused_until = 0.0
+
+
 def enqueue(ids: list[int]) -> None:
+    global _broker_paused_until
     from .tasks import deliver_email
 
+    if time.monotonic() < _broker_paused_until:
+        log.warning("Broker unavailable: %d e-mails left for the sweep.", len(ids))
+        return
     for email_id in ids:
         try:
-            # No retrying here: with the broker down the row stays queued and
-            # the sweep enqueues it again, so the caller never waits or fails.
             deliver_email.apply_async((email_id,), retry=False)
         except Exception:  # noqa: BLE001 - any broker failure is survivable
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
             log.warning("Could not enqueue e-mail %s; the sweep will retry.", email_id)
             return
 

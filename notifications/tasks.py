@@ -3,7 +3,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="notifications.deliver_email", bind=True, max_retries=None)
+@shared_task(name="notifications.deliver_email", bind=True, max_retries=None, ignore_result=True)
 def deliver_email(self, email_id: int) -> None:
     """Send one outbox row; the row's state makes a repeat or a second worker harmless."""
     delay = services.deliver(email_id)
@@ -11,12 +11,12 @@ def deliver_email(self, email_id: int) -> None:
         raise self.retry(countdown=delay)
 
 
-@shared_task(name="notifications.requeue_stale")
+@shared_task(name="notifications.requeue_stale", ignore_result=True)
 def requeue_stale() -> int:
     return services.requeue_stale()
 
 
-@shared_task(name="notifications.send_reminders")
+@shared_task(name="notifications.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     from .reminders import sweep
 

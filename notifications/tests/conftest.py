@@ -24,6 +24,13 @@ def test_email_templates(settings):
         purposes.unregister(name)
 
 
+@pytest.fixture(autouse=True)
+def broker_not_paused(monkeypatch):
+    from notifications import services
+
+    monkeypatch.setattr(services, "_broker_paused_until", 0.0)
+
+
 @pytest.fixture
 def eager_celery():
     """Run delivery in the test's own process, right after the transaction commits."""

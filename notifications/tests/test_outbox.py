@@ -259,3 +259,22 @@ def test_sent_mail_cannot_be_discarded_or_retried():
     assert services.send_drafts(everything) == 0
     email.refresh_from_db()
     assert email.state == EmailState.SENT
+
+
+def test_broker_down_leaves_rows_queued_and_waits_for_one_failure_only(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import tasks
+
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.deliver_email, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            queue(f"k{n}")
+    assert len(attempts) == 1
+    assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {EmailState.QUEUED}
