@@ -14,11 +14,9 @@ academy_patterns = [
 
 # Finnish pages live at the root, Swedish under /sv/ and English under /en/,
 # so every address names its language and can be shared as it is.
-urlpatterns = [
+urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
-    *i18n_patterns(
-        path("", include((academy_patterns, "academy"))),
-        path("accounts/", include("allauth.urls")),
-        prefix_default_language=False,
-    ),
-]
+    path("", include((academy_patterns, "academy"))),
+    path("accounts/", include("allauth.urls")),
+    prefix_default_language=False,
+)

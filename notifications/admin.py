@@ -1,10 +1,13 @@
+import uuid
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -97,10 +100,26 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
+        send_test = self.admin_site.admin_view(self.send_test_view)
         return [
             path("<int:pk>/preview/", preview, name="notifications_outgoingemail_preview"),
+            path("send-test/", send_test, name="notifications_outgoingemail_send_test"),
             *super().get_urls(),
         ]
+
+    def send_test_view(self, request: HttpRequest) -> HttpResponse:
+        """Staff check that e-mail reaches them: a test message to their own address."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        context = {"sent_by": request.user.get_full_name(), "sent_at": timezone.now()}
+        key = f"test_email:{request.user.pk}:{uuid.uuid4().hex}"
+        services.queue_email("test_email", request.user.email, context, key, recipient=request.user)
+        self.message_user(
+            request, _("A test e-mail is on its way to %(email)s.") % {"email": request.user.email}
+        )
+        return redirect("admin:notifications_outgoingemail_changelist")
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         email = get_object_or_404(self.get_queryset(request), pk=pk)

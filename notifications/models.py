@@ -34,7 +34,7 @@ class OutgoingEmail(models.Model):
         _("idempotency key"),
         max_length=255,
         unique=True,
-        help_text=_("The same key is never sent twice."),
+        help_text=_("No two e-mails with the same key are ever sent."),
     )
     purpose = models.CharField(_("purpose"), max_length=100, db_index=True)
     to = models.EmailField(_("recipient"))
@@ -67,10 +67,10 @@ class OutgoingEmail(models.Model):
     about_id = models.CharField(max_length=64, blank=True)
     about = GenericForeignKey("about_type", "about_id")
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     objects = OutgoingEmailQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """Queueing, delivering and managing e-mail. The only way the project sends mail."""
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -110,19 +111,24 @@ BROKER_PAUSE_SECONDS = 30
 _broker_paused_until = 0.0
 
 
+# Mails queued together are delivered by tasks of up to this many, which saves
+# a task and a look-up per mail; each mail is still claimed on its own.
+BATCH = 25
+
+
 def enqueue(ids: list[int]) -> None:
     global _broker_paused_until
-    from .tasks import deliver_email
+    from .tasks import deliver_emails
 
     if time.monotonic() < _broker_paused_until:
         log.warning("Broker unavailable: %d e-mails left for the sweep.", len(ids))
         return
-    for email_id in ids:
+    for start in range(0, len(ids), BATCH):
         try:
-            deliver_email.apply_async((email_id,), retry=False)
+            deliver_emails.apply_async((ids[start : start + BATCH],), retry=False)
         except Exception:  # noqa: BLE001 - any broker failure is survivable
             _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            log.warning("Could not enqueue e-mail %s; the sweep will retry.", email_id)
+            log.warning("Could not enqueue %d e-mails; the sweep will retry.", len(ids) - start)
             return
 
 
@@ -136,13 +142,33 @@ def claim(email_id: int) -> bool:
     )
 
 
-def deliver(email_id: int) -> float | None:
-    """Send one claimed-by-us row. Returns seconds to wait before a retry, or None."""
+def deliver_many(ids: list[int]) -> None:
+    """Deliver several rows, claiming each just before sending it.
+
+    Claiming one at a time means a worker that dies leaves at most the one mail
+    it was sending in doubt; the rest stay queued for the sweep.
+    """
+    from .tasks import deliver_email
+
+    emails = OutgoingEmail.objects.filter(pk__in=ids, state=EmailState.QUEUED).order_by("pk")
+    for email in emails:
+        delay = deliver(email.pk, loaded=email)
+        if delay is not None:
+            with contextlib.suppress(Exception):  # the sweep covers a lost retry
+                deliver_email.apply_async((email.pk,), countdown=delay, retry=False)
+
+
+def deliver(email_id: int, loaded: OutgoingEmail | None = None) -> float | None:
+    """Send one row if we win its claim. Returns seconds to wait before a retry, or None."""
     if not claim(email_id):
         return None
-    email = OutgoingEmail.objects.get(pk=email_id)
+    if loaded is None:
+        email = OutgoingEmail.objects.get(pk=email_id)
+    else:
+        email = loaded
+        email.attempts += 1  # as the claim counted it in the database
     try:
-        as_message(email).send()
+        send_message(email)
     except TRANSIENT_ERRORS as error:
         return _transient_failure(email, error)
     except Exception as error:  # noqa: BLE001 - a refused address or message is final
@@ -176,7 +202,40 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+# Each worker process keeps its connection to the mail server open between
+# mails, instead of a new connection, greeting and goodbye for every one.
+_connection = None
+
+
+def send_message(email: OutgoingEmail) -> None:
+    global _connection
+    reused = _connection is not None
+    if _connection is None:
+        connection = get_connection()
+        connection.open()
+        _connection = connection
+    try:
+        as_message(email, _connection).send()
+    except Exception as error:
+        _close_connection()
+        # A server closes a connection left idle; it says so before taking the
+        # message, so the mail goes once more on a fresh connection.
+        if reused and isinstance(error, smtplib.SMTPServerDisconnected):
+            send_message(email)
+            return
+        raise
+
+
+def _close_connection() -> None:
+    global _connection
+    if _connection is not None:
+        # The connection is being thrown away: how its goodbye went does not matter.
+        with contextlib.suppress(Exception):
+            _connection.close()
+    _connection = None
+
+
+def as_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -186,7 +245,7 @@ def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
             # Out-of-office replies should not answer programme mail.
             "Auto-Submitted": "auto-generated",
         },
-        connection=get_connection(),
+        connection=connection or get_connection(),
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -11,6 +11,12 @@ def deliver_email(self, email_id: int) -> None:
         raise self.retry(countdown=delay)
 
 
+@shared_task(name="notifications.deliver_emails", ignore_result=True)
+def deliver_emails(email_ids: list[int]) -> None:
+    """Send several outbox rows, each claimed on its own."""
+    services.deliver_many(email_ids)
+
+
 @shared_task(name="notifications.requeue_stale", ignore_result=True)
 def requeue_stale() -> int:
     return services.requeue_stale()

@@ -69,7 +69,11 @@ def test_round_trip_through_the_embedded_file_system_broker(tmp_path, client_env
         "test-client",
         broker="filesystem://",
         backend=f"file://{results}",
-        broker_transport_options={"data_folder_in": str(broker), "data_folder_out": str(broker)},
+        broker_transport_options={
+            "data_folder_in": str(broker),
+            "data_folder_out": str(broker),
+            "control_folder": str(tmp_path / "celery" / "control"),
+        },
     )
     round_trip(client, worker, queue)
 

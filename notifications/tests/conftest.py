@@ -25,10 +25,14 @@ def test_email_templates(settings):
 
 
 @pytest.fixture(autouse=True)
-def broker_not_paused(monkeypatch):
+def fresh_delivery_state(monkeypatch):
+    """No test inherits another's paused broker or open mail connection."""
     from notifications import services
 
     monkeypatch.setattr(services, "_broker_paused_until", 0.0)
+    services._close_connection()
+    yield
+    services._close_connection()
 
 
 @pytest.fixture

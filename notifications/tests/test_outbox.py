@@ -5,6 +5,7 @@ import threading
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 
 from academy.models import HELSINKI
@@ -110,6 +111,25 @@ def test_unknown_purpose_is_an_error_not_a_silent_mail():
     assert not OutgoingEmail.objects.exists()
 
 
+def test_mails_queued_together_go_in_batches_each_claimed_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import tasks
+
+    batches = []
+    monkeypatch.setattr(
+        tasks.deliver_emails, "apply_async", lambda args, **kw: batches.append(args[0])
+    )
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        emails = [queue(f"k{n}") for n in range(services.BATCH + 5)]
+    assert [len(batch) for batch in batches] == [1] * (services.BATCH + 5)
+    services.enqueue([email.pk for email in emails])
+    assert [len(batch) for batch in batches[-2:]] == [services.BATCH, 5]
+    services.deliver_many(batches[-2])
+    services.deliver_many(batches[-2])  # a repeated message sends nothing more
+    assert len(mail.outbox) == services.BATCH
+
+
 def test_two_deliveries_of_one_row_send_once():
     email = queue()
     services.deliver(email.pk)
@@ -144,17 +164,21 @@ def test_workers_racing_for_one_row_send_it_once():
     assert sorted(results) == [False] * 5 + [True]
 
 
-class FlakyBackend:
+class FlakyBackend(BaseEmailBackend):
     """An e-mail backend that fails as configured, for the delivery tests."""
 
     error: Exception | None = None
+    fail_times = None  # fail only this many times, then work
     sent: list = []
+    connections = 0
 
-    def __init__(self, *args, **kwargs):
-        pass
+    def open(self):
+        FlakyBackend.connections += 1
 
     def send_messages(self, messages):
-        if FlakyBackend.error is not None:
+        if FlakyBackend.error is not None and FlakyBackend.fail_times != 0:
+            if FlakyBackend.fail_times:
+                FlakyBackend.fail_times -= 1
             raise FlakyBackend.error
         FlakyBackend.sent.extend(messages)
         return len(messages)
@@ -163,8 +187,27 @@ class FlakyBackend:
 @pytest.fixture
 def flaky(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
-    FlakyBackend.error, FlakyBackend.sent = None, []
+    FlakyBackend.error, FlakyBackend.sent, FlakyBackend.fail_times = None, [], None
+    FlakyBackend.connections = 0
     return FlakyBackend
+
+
+def test_one_connection_serves_many_mails(flaky):
+    for n in range(3):
+        services.deliver(queue(f"k{n}").pk)
+    assert len(flaky.sent) == 3
+    assert flaky.connections == 1
+
+
+def test_connection_the_server_closed_is_replaced_within_the_same_attempt(flaky):
+    services.deliver(queue("first").pk)
+    flaky.error, flaky.fail_times = smtplib.SMTPServerDisconnected("idle timeout"), 1
+    email = queue("second")
+    assert services.deliver(email.pk) is None
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 1)
+    assert flaky.connections == 2
+    assert [m.extra_headers["X-Academy-Email-Key"] for m in flaky.sent] == ["first", "second"]
 
 
 def test_transient_error_backs_off_and_then_fails_with_the_error_shown(flaky):
@@ -272,7 +315,7 @@ def test_broker_down_leaves_rows_queued_and_waits_for_one_failure_only(
         attempts.append(args)
         raise ConnectionRefusedError("broker down")
 
-    monkeypatch.setattr(tasks.deliver_email, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.deliver_emails, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
             queue(f"k{n}")
