@@ -16,6 +16,22 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in the test's own process, as soon as they are sent."""
+    from academy.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(task_always_eager=False, task_eager_propagates=False)
+
+
+@pytest.fixture
+def deliver_mail(eager_celery, django_capture_on_commit_callbacks):
+    """Wrap a request: the outbox mails it queues are delivered to mail.outbox on commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # A real hasher costs a third of a second per password, by design.

@@ -1,6 +1,13 @@
+import uuid
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from notifications.services import queue_rendered
 
 from .models import User
 
@@ -11,3 +18,27 @@ class AccountAdapter(DefaultAccountAdapter):
         user.name = form.cleaned_data.get("name", "")
         user.preferred_language = get_language()
         return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (verification, sign-in codes, password reset) go through the outbox."""
+        request = allauth_context.request
+        site = SimpleNamespace(name=_("Low-carbon Procurement Academy"), domain=request.get_host())
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": site, **context},
+        )
+        html = next(
+            (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
+        )
+        queue_rendered(
+            purpose=template_prefix.replace("/", "."),
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            # Every code and link is new: each of these mails is sent once, never deduplicated.
+            key=f"{template_prefix}:{uuid.uuid4().hex}",
+            recipient=User.objects.filter(email__iexact=email).first(),
+            language=get_language(),
+        )

@@ -70,6 +70,38 @@ def queue_email(
     return email
 
 
+def queue_rendered(
+    *,
+    purpose: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    key: str,
+    recipient=None,
+    language: str,
+) -> OutgoingEmail:
+    """Queue a mail another library has already rendered (allauth's account mails)."""
+    now = timezone.now()
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "purpose": purpose,
+            "to": to,
+            "recipient": recipient,
+            "language": language,
+            "subject": " ".join(subject.split()),
+            "body_text": body_text,
+            "body_html": body_html,
+            "queued_at": now,
+            "next_attempt_at": now,
+        },
+    )
+    if created:
+        enqueue_after_commit([email.pk])
+    return email
+
+
 def build_email(
     purpose: str,
     to: str,

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from academy.models import User
 from academy.tests.factories import UserFactory
+from notifications.models import EmailState, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,9 @@ SIGNUP = {
 }
 
 
-def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client):
-    response = client.post(url("account_signup"), SIGNUP)
+def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client, deliver_mail):
+    with deliver_mail():
+        response = client.post(url("account_signup"), SIGNUP)
     assert response.status_code == 302
     assert response["Location"] == url("account_email_verification_sent")
     user = User.objects.get()
@@ -40,6 +42,10 @@ def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["hankinta@esimerkkila.fi"]
+    # Through the outbox, in the page's language, in the programme's name.
+    row = OutgoingEmail.objects.get()
+    assert (row.state, row.language, row.recipient) == (EmailState.SENT, "fi", user)
+    assert "Vähähiilisten hankintojen akatemia" in mail.outbox[0].body
     # Unverified: signing in with the password leads back to verification, not in.
     client.post(url("account_login"), {"login": "hankinta@esimerkkila.fi", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
@@ -48,6 +54,9 @@ def test_signup_sends_a_verification_mail_and_keeps_the_person_signed_out(client
 def test_signing_up_on_the_swedish_pages_prefers_swedish(client):
     client.post(url("account_signup", "sv"), SIGNUP)
     assert User.objects.get().preferred_language == "sv"
+    verification = OutgoingEmail.objects.get()
+    assert verification.language == "sv"
+    assert "Akademin för koldioxidsnåla upphandlingar" in verification.body_text
 
 
 def test_signup_without_a_name_explains_and_keeps_what_was_typed(client):
@@ -98,10 +107,11 @@ def test_verified_person_signs_in_with_e_mail_and_password(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_sign_in_by_e_mailed_code(client):
+def test_sign_in_by_e_mailed_code(client, deliver_mail):
     user = UserFactory(email="koodi@example.fi")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    response = client.post(url("account_request_login_code"), {"email": user.email})
+    with deliver_mail():
+        response = client.post(url("account_request_login_code"), {"email": user.email})
     assert response.status_code == 302
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
     response = client.post(url("account_confirm_login_code"), {"code": code})
@@ -120,9 +130,10 @@ def test_wrong_password_keeps_the_e_mail_typed_and_explains(client):
     assert "The email address and/or password you specified are not correct." in html
 
 
-def test_password_reset_sends_a_link(client):
+def test_password_reset_sends_a_link(client, deliver_mail):
     UserFactory(email="unohtui@example.fi")
-    response = client.post(url("account_reset_password"), {"email": "unohtui@example.fi"})
+    with deliver_mail():
+        response = client.post(url("account_reset_password"), {"email": "unohtui@example.fi"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from academy.celery import app as celery_app
 from academy.models import Membership
 from notifications import purposes, reminders
 from notifications.models import OffsetDirection
@@ -33,14 +32,6 @@ def fresh_delivery_state(monkeypatch):
     services._close_connection()
     yield
     services._close_connection()
-
-
-@pytest.fixture
-def eager_celery():
-    """Run delivery in the test's own process, right after the transaction commits."""
-    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    celery_app.conf.update(task_always_eager=False, task_eager_propagates=False)
 
 
 class KickoffReminder(ReminderRule):
