@@ -81,6 +81,9 @@ def superuser_page(page: Page, live_server, django_user_model):
         "/admin/academy/organisation/add/",
         "/admin/academy/user/add/",
         "/admin/django_celery_beat/periodictask/add/",
+        "/admin/notifications/outgoingemail/",
+        "/admin/notifications/emailtemplate/add/?purpose=test_email&language=fi",
+        "/admin/notifications/reminderoffset/",
     ],
 )
 def test_admin_pages_work_under_the_content_security_policy(
