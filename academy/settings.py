@@ -201,6 +201,8 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server
 # (smtp://user:password@host:587 or smtp+tls://...).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that stops answering must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Where people reach the programme when no cohort names its own contact address.
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="akatemia@example.fi")
 DEFAULT_FROM_EMAIL = env.str(
@@ -234,6 +236,8 @@ for _folder in _celery_folders:
     _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
+# No task may run longer than this: a hung connection ends, and its row shows as uncertain.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -4,7 +4,6 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
-import socket
 import time
 
 from django.conf import settings
@@ -24,14 +23,18 @@ BACKOFF_BASE = 60
 # enqueued again by the sweep once it has waited this long.
 STALE_QUEUED_AFTER = dt.timedelta(minutes=5)
 
-TRANSIENT_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    socket.timeout,
-    ConnectionError,
-    TimeoutError,
-)
+
+def is_transient(error: Exception) -> bool:
+    """Worth another try later: the network, a timeout, or a 4xx answer from the server.
+
+    A 5xx answer (an address or a message the server refuses) is final.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
 
 
 def queue_email(
@@ -165,10 +168,15 @@ def enqueue(ids: list[int]) -> None:
 
 
 def claim(email_id: int) -> bool:
-    """Move a queued row to sending. Only one caller ever wins for one row."""
+    """Move a queued row that is due to sending. Only one caller ever wins for one row.
+
+    A row waiting out its backoff is not due: a stray early message leaves it
+    alone, and its own retry (or the sweep) sends it when the time comes.
+    """
     now = timezone.now()
+    due = models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
     return bool(
-        OutgoingEmail.objects.filter(pk=email_id, state=EmailState.QUEUED).update(
+        OutgoingEmail.objects.filter(due, pk=email_id, state=EmailState.QUEUED).update(
             state=EmailState.SENDING, claimed_at=now, attempts=models.F("attempts") + 1
         )
     )
@@ -200,11 +208,14 @@ def deliver(email_id: int, loaded: OutgoingEmail | None = None) -> float | None:
         email = loaded
         email.attempts += 1  # as the claim counted it in the database
     try:
-        send_message(email)
-    except TRANSIENT_ERRORS as error:
-        return _transient_failure(email, error)
-    except Exception as error:  # noqa: BLE001 - a refused address or message is final
+        accepted = send_message(email)
+    except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
+        if is_transient(error):
+            return _transient_failure(email, error)
         _mark(email, EmailState.FAILED, last_error=_describe(error))
+        return None
+    if not accepted:
+        _mark(email, EmailState.FAILED, last_error="The mail server accepted no recipient.")
         return None
     _mark(email, EmailState.SENT, sent_at=timezone.now(), last_error="")
     return None
@@ -236,26 +247,47 @@ def _describe(error: Exception) -> str:
 
 # Each worker process keeps its connection to the mail server open between
 # mails, instead of a new connection, greeting and goodbye for every one.
+# (Celery's prefork pool: one process, one thread, one connection.)
 _connection = None
+_last_used = 0.0
+# A connection idle this long is checked with NOOP before it carries a mail:
+# servers drop idle clients, and a mail must not be the way to find out.
+IDLE_CHECK_SECONDS = 10
 
 
-def send_message(email: OutgoingEmail) -> None:
+def send_message(email: OutgoingEmail) -> int:
+    """Send over this process's connection. Returns how many messages the server took."""
+    global _last_used
+    connection = _open_connection()
+    try:
+        accepted = as_message(email, connection).send()
+    except Exception:
+        _close_connection()
+        raise
+    _last_used = time.monotonic()
+    return accepted
+
+
+def _open_connection():
     global _connection
-    reused = _connection is not None
+    idle = time.monotonic() - _last_used > IDLE_CHECK_SECONDS
+    if _connection is not None and idle and not _still_open(_connection):
+        _close_connection()
     if _connection is None:
         connection = get_connection()
         connection.open()
         _connection = connection
+    return _connection
+
+
+def _still_open(connection) -> bool:
+    smtp = getattr(connection, "connection", None)
+    if smtp is None:  # not an SMTP backend (console, file, tests)
+        return True
     try:
-        as_message(email, _connection).send()
-    except Exception as error:
-        _close_connection()
-        # A server closes a connection left idle; it says so before taking the
-        # message, so the mail goes once more on a fresh connection.
-        if reused and isinstance(error, smtplib.SMTPServerDisconnected):
-            send_message(email)
-            return
-        raise
+        return smtp.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
 
 
 def _close_connection() -> None:
