@@ -41,4 +41,6 @@ class AccountAdapter(DefaultAccountAdapter):
             key=f"{template_prefix}:{uuid.uuid4().hex}",
             recipient=User.objects.filter(email__iexact=email).first(),
             language=get_language(),
+            # Verification links, sign-in codes and password links open accounts.
+            sensitive=True,
         )

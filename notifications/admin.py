@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 
 from . import purposes, reminders, services
 from .models import EmailState, EmailTemplate, OutgoingEmail, ReminderOffset
-from .rendering import FILES, render_sources, template_sources
+from .rendering import FILES, check_staff_template, render_sources, shipped_sources
 
 # Rendered e-mail HTML is shown on its own page, which may style itself but run nothing.
 PREVIEW_POLICY = (
+    "sandbox; form-action 'none'; "
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 )
 
@@ -64,6 +65,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "claimed_at",
         "sent_at",
         "html_preview",
+        "hidden_body",
+        "sensitive",
     ]
     fieldsets = [
         (None, {"fields": ["to", "recipient", "language", "purpose", "cohort", "about_link"]}),
@@ -88,9 +91,27 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: OutgoingEmail | None = None):
         # Only a draft may still be edited: the rest is a record of what was sent.
-        if obj is not None and obj.state == EmailState.DRAFT:
+        if obj is not None and obj.state == EmailState.DRAFT and not obj.sensitive:
             return self.readonly_fields
-        return [*self.readonly_fields, "subject", "body_text", "body_html"]
+        return [*self.readonly_fields, "subject", "body_text", "body_html", "hidden_body"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: OutgoingEmail | None = None):
+        if obj is None or not obj.sensitive:
+            return self.fieldsets
+        # A sign-in code or password link is for its recipient only, staff included.
+        message = (_("Message"), {"fields": ["subject", "hidden_body", "sensitive"]})
+        return [self.fieldsets[0], message, self.fieldsets[2]]
+
+    def save_model(self, request: HttpRequest, obj: OutgoingEmail, form, change: bool) -> None:
+        # Only a draft's text is saved, and only while it is still a draft: a
+        # whole-row save could undo what a worker just did to the row.
+        OutgoingEmail.objects.filter(pk=obj.pk, state=EmailState.DRAFT, sensitive=False).update(
+            subject=obj.subject, body_text=obj.body_text, body_html=obj.body_html
+        )
+
+    @admin.display(description=_("text"))
+    def hidden_body(self, email: OutgoingEmail) -> str:
+        return _("Hidden: this mail contains a sign-in code or link.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -122,7 +143,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return redirect("admin:notifications_outgoingemail_changelist")
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        email = get_object_or_404(self.get_queryset(request), pk=pk)
+        email = get_object_or_404(self.get_queryset(request), pk=pk, sensitive=False)
         if not self.has_view_permission(request, email):
             return HttpResponse(status=403)
         return preview_response(email.body_html)
@@ -207,9 +228,10 @@ class EmailTemplateForm(forms.ModelForm):
         if self.errors:
             return data
         sources = {part: data.get(part) or "" for part in FILES}
-        context = purposes.get(data["purpose"]).sample_context()
+        context = sample_context(data["purpose"])
         for part in FILES:
             try:
+                check_staff_template(sources[part])
                 render_sources(
                     {**dict.fromkeys(FILES, ""), part: sources[part]}, data["language"], context
                 )
@@ -268,19 +290,21 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         )
 
 
+def sample_context(purpose: str) -> dict:
+    """What a purpose's mails are rendered with, filled with sample values."""
+    person = {"name": "Maija Meikäläinen", "email": "maija.meikalainen@example.fi"}
+    return {"recipient": person, **purposes.get(purpose).sample_context()}
+
+
 def _sample(template: EmailTemplate):
-    context = purposes.get(template.purpose).sample_context()
     sources = {part: getattr(template, part) for part in FILES}
-    return render_sources(sources, template.language, context)
+    return render_sources(sources, template.language, sample_context(template.purpose))
 
 
 def _shipped_sources(purpose: str, language: str) -> dict[str, str] | None:
     if EmailTemplate.objects.filter(purpose=purpose, language=language).exists():
         return None
-    try:
-        return template_sources(purpose, language)
-    except Exception:  # noqa: BLE001 - an unknown purpose simply starts empty
-        return None
+    return shipped_sources(purpose, language)
 
 
 @admin.register(ReminderOffset)

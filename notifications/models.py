@@ -53,6 +53,14 @@ class OutgoingEmail(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=EmailState.choices, default=EmailState.QUEUED
     )
+    sensitive = models.BooleanField(
+        _("contains a secret"),
+        default=False,
+        help_text=_(
+            "A sign-in code or password link: nobody sees the text, "
+            "and it is removed once the mail has been sent."
+        ),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     cohort = models.ForeignKey(

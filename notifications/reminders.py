@@ -11,6 +11,8 @@ nothing twice.
 """
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -22,6 +24,8 @@ from academy.models import HELSINKI, Cohort
 
 from .models import EmailState, OffsetDirection, OutgoingEmail, ReminderOffset
 from .services import build_email, enqueue_after_commit
+
+log = logging.getLogger(__name__)
 
 CHUNK = 500
 
@@ -51,7 +55,8 @@ class ReminderRule:
         raise NotImplementedError
 
     def context(self, obj: models.Model) -> dict:
-        return {"object": obj}
+        """Plain data for the template (see notifications.rendering): no model instances."""
+        return {}
 
 
 _rules: dict[str, ReminderRule] = {}
@@ -82,8 +87,12 @@ def create_default_offsets(cohort: Cohort) -> None:
 
 
 def is_due(date: dt.datetime, offset: ReminderOffset, now: dt.datetime) -> bool:
-    """Due from date + offset on; a reminder *before* a date is pointless once it has passed."""
-    if now < date + offset.delta:
+    """Due from date + offset on; a reminder *before* a date is pointless once it has passed.
+
+    Days are counted on the Helsinki clock: "1 day before" 9.00 is 9.00 the day
+    before, also across a change to or from daylight saving time.
+    """
+    if now < date.astimezone(HELSINKI) + offset.delta:
         return False
     return offset.direction == OffsetDirection.AFTER or now < date
 
@@ -92,10 +101,12 @@ def reminder_key(
     rule: ReminderRule, obj: models.Model, offset: ReminderOffset, date: dt.datetime, to: str
 ) -> str:
     # The day of the date is part of the key: moved to another day, the date
-    # gets its reminders again, now naming the new day.
+    # gets its reminders again, now naming the new day. The address is hashed
+    # to keep the key short whatever its length.
     day = date.astimezone(HELSINKI).date().isoformat()
     target = f"{obj._meta.label_lower}.{obj.pk}"
-    return f"reminder:{rule.name}:{target}:{offset.slug}:{day}:{to.lower()}"
+    recipient = hashlib.sha256(to.lower().encode()).hexdigest()[:16]
+    return f"reminder:{rule.name}:{target}:{offset.slug}:{day}:{recipient}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,7 @@ def _queue_batch(batch: list[Due], templates: dict) -> int:
         return 0
     keys = [due.key for due in batch]
     done = set(OutgoingEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    emails = [_build(due, templates) for due in batch if due.key not in done]
+    emails = [email for due in batch if due.key not in done and (email := _build(due, templates))]
     with transaction.atomic():
         # A concurrent sweep may have stored some of these keys meanwhile: the
         # unique key keeps one row each, and delivery claims each row once.
@@ -163,15 +174,21 @@ def _queue_batch(batch: list[Due], templates: dict) -> int:
     return len(emails)
 
 
-def _build(due: Due, templates: dict) -> OutgoingEmail:
-    email = build_email(
-        due.rule.purpose,
-        due.recipient.email,
-        due.rule.context(due.obj),
-        due.key,
-        recipient=due.recipient.user,
-        cache=templates,
-    )
+def _build(due: Due, templates: dict) -> OutgoingEmail | None:
+    try:
+        email = build_email(
+            due.rule.purpose,
+            due.recipient.email,
+            due.rule.context(due.obj),
+            due.key,
+            recipient=due.recipient.user,
+            cache=templates,
+        )
+    except Exception:
+        # One reminder that cannot be made must not hold back all the others;
+        # the next sweep tries it again, and the log says why it failed.
+        log.exception("Reminder %s could not be rendered.", due.key)
+        return None
     email.cohort = due.cohort
     email.about = due.obj
     return email

@@ -17,6 +17,8 @@ from .rendering import render_email
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# What is left of a mail that carried a sign-in code or a password link once it has gone.
+SCRUBBED = "(Removed after sending: the message contained a sign-in code or link.)"
 # Seconds to wait before attempt 2, 3, ...: doubling, from one minute to about half an hour.
 BACKOFF_BASE = 60
 # A queued row whose delivery was never picked up (the broker was down) is
@@ -83,6 +85,7 @@ def queue_rendered(
     key: str,
     recipient=None,
     language: str,
+    sensitive: bool = False,
 ) -> OutgoingEmail:
     """Queue a mail another library has already rendered (allauth's account mails)."""
     now = timezone.now()
@@ -98,6 +101,7 @@ def queue_rendered(
             "body_html": body_html,
             "queued_at": now,
             "next_attempt_at": now,
+            "sensitive": sensitive,
         },
     )
     if created:
@@ -117,7 +121,8 @@ def build_email(
 ) -> OutgoingEmail:
     """An unsaved outbox row, rendered in the recipient's language (or Finnish)."""
     wanted = language or getattr(recipient, "preferred_language", None) or settings.LANGUAGE_CODE
-    rendered = render_email(purpose, wanted, {"recipient": recipient, **context}, cache)
+    person = {"name": recipient.name, "email": recipient.email} if recipient else None
+    rendered = render_email(purpose, wanted, {"recipient": person, **context}, cache)
     now = timezone.now()
     return OutgoingEmail(
         key=key,
@@ -125,7 +130,7 @@ def build_email(
         to=to,
         recipient=recipient,
         language=rendered.language,
-        subject=rendered.subject,
+        subject=rendered.subject[:255],
         body_text=rendered.body_text,
         body_html=rendered.body_html,
         queued_at=now,
@@ -217,7 +222,8 @@ def deliver(email_id: int, loaded: OutgoingEmail | None = None) -> float | None:
     if not accepted:
         _mark(email, EmailState.FAILED, last_error="The mail server accepted no recipient.")
         return None
-    _mark(email, EmailState.SENT, sent_at=timezone.now(), last_error="")
+    scrubbed = {"body_text": SCRUBBED, "body_html": ""} if email.sensitive else {}
+    _mark(email, EmailState.SENT, sent_at=timezone.now(), last_error="", **scrubbed)
     return None
 
 
@@ -324,7 +330,9 @@ def requeue_stale(now: dt.datetime | None = None) -> int:
             state=EmailState.QUEUED, next_attempt_at__lte=now - STALE_QUEUED_AFTER
         ).values_list("pk", flat=True)[:5000]
     )
-    OutgoingEmail.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    # Enqueued now: the sweep leaves these rows alone for another while, and
+    # they are due for a worker at once.
+    OutgoingEmail.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
     enqueue_after_commit(ids)
     return len(ids)
 

@@ -24,8 +24,8 @@ def helsinki(value: dt.datetime | None) -> str:
     A deadline of 23:59:59 is shown as such: shown as 23.59 it would read as a
     minute earlier than it is.
     """
-    if value is None:
-        return ""
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
     moment = value.astimezone(HELSINKI)
     if moment.second:
         # Translators: a date format (Django's "date" filter) for a time with seconds.

@@ -58,7 +58,7 @@ class KickoffReminder(ReminderRule):
         return [Recipient(obj.user.email, obj.user)]
 
     def context(self, obj) -> dict:
-        return {"object": obj, "date": self.cohort.kickoff_start}
+        return {"organisation": obj.organisation.name, "date": self.cohort.kickoff_start}
 
 
 @pytest.fixture

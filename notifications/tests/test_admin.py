@@ -186,3 +186,56 @@ def test_new_template_starts_from_the_shipped_one(staff_client):
 def test_reminder_times_are_listed_per_cohort(staff_client):
     response = staff_client.get("/en/admin/notifications/reminderoffset/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["{% load static %}", "{% include 'base.html' %}", "{% debug %}", "{% extends 'base.html' %}"],
+)
+def test_staff_templates_cannot_load_include_or_debug(staff_client, tag):
+    response = staff_client.post(f"{TEMPLATES}add/", {**TEMPLATE_FORM, "body_text": f"Hej {tag}"})
+    assert response.status_code == 200
+    assert "body_text" in response.context["adminform"].form.errors
+    assert not EmailTemplate.objects.exists()
+
+
+def test_account_mail_with_a_secret_is_hidden_from_staff_and_removed_after_sending(staff_client):
+    from django.test import Client
+
+    visitor = Client()
+    UserFactory(email="unohtui@example.fi")
+    visitor.post("/accounts/password/reset/", {"email": "unohtui@example.fi"})
+    email = OutgoingEmail.objects.get(to="unohtui@example.fi")
+    assert email.sensitive
+    page = staff_client.get(f"{OUTBOX}{email.pk}/change/").content.decode()
+    assert "/password/reset/key/" not in page
+    assert "Hidden: this mail contains a sign-in code or link." in page
+    assert staff_client.get(f"{OUTBOX}{email.pk}/preview/").status_code == 404
+    services.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.state == EmailState.SENT
+    assert "/password/reset/key/" not in email.body_text + email.body_html
+    assert "/password/reset/key/" in mail.outbox[0].body
+
+
+def test_saving_a_row_that_stopped_being_a_draft_meanwhile_changes_nothing(
+    staff_client, monkeypatch
+):
+    from notifications.admin import OutgoingEmailAdmin
+
+    draft = queue("d", review=True)
+    as_loaded = OutgoingEmail.objects.get(pk=draft.pk)
+    # The admin read the row as a draft; a moment later staff elsewhere sent it.
+    monkeypatch.setattr(
+        OutgoingEmailAdmin,
+        "get_object",
+        lambda self, request, object_id, from_field=None: as_loaded,
+    )
+    services.send_drafts(OutgoingEmail.objects.filter(pk=draft.pk))
+    staff_client.post(
+        f"{OUTBOX}{draft.pk}/change/",
+        {"subject": "Myöhästynyt muutos", "body_text": "x", "body_html": ""},
+    )
+    draft.refresh_from_db()
+    assert draft.state == EmailState.QUEUED
+    assert draft.subject != "Myöhästynyt muutos"

@@ -322,7 +322,7 @@ def test_sweep_enqueues_queued_rows_the_broker_lost(django_capture_on_commit_cal
         assert services.requeue_stale(later) == 1
     assert len(callbacks) == 1
     old.refresh_from_db()
-    assert old.next_attempt_at == later
+    assert old.next_attempt_at > NOW + dt.timedelta(minutes=4)
     assert OutgoingEmail.objects.get(pk=draft.pk).state == EmailState.DRAFT
 
 
@@ -382,3 +382,44 @@ def test_broker_down_leaves_rows_queued_and_waits_for_one_failure_only(
             queue(f"k{n}")
     assert len(attempts) == 1
     assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {EmailState.QUEUED}
+
+
+def test_context_must_be_plain_data_so_templates_cannot_walk_the_database():
+    person = UserFactory()
+    with pytest.raises(TypeError, match="plain data"):
+        services.queue_email("test_email", person.email, {"sent_by": person}, "k")
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_staff_template_that_fails_on_real_data_falls_back_to_the_shipped_one():
+    from notifications.models import EmailTemplate
+
+    EmailTemplate.objects.create(
+        purpose="test_email",
+        language="fi",
+        subject="Oma otsikko",
+        body_text="{{ sent_at|date:'Y' }} {{ sent_by|divisibleby:'3' }}",
+    )
+    email = queue(context={"sent_by": "ei numero", "sent_at": NOW})
+    assert email.subject.startswith("Testiviesti")  # the shipped template
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_workers_racing_to_deliver_one_row_send_it_once():
+    email = queue()
+    start = threading.Barrier(6)
+
+    def worker():
+        start.wait()
+        services.deliver(email.pk)
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 1)
