@@ -144,26 +144,6 @@ def test_delivery_of_a_row_that_is_gone_returns_quietly():
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-def test_workers_racing_for_one_row_send_it_once():
-    email = queue()
-    start = threading.Barrier(6)
-    results = []
-
-    def worker():
-        start.wait()
-        results.append(services.claim(email.pk))
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [False] * 5 + [True]
-
-
 class FlakyBackend(BaseEmailBackend):
     """An e-mail backend that fails as configured, for the delivery tests."""
 
