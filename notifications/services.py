@@ -64,13 +64,18 @@ def queue_email(
     email.cohort = cohort
     if about is not None:
         email.about = about
+    return store_once(email)
+
+
+def store_once(email: OutgoingEmail) -> OutgoingEmail:
+    """Save a new row, or return the one already stored under its key; queued rows go out."""
     try:
         with transaction.atomic():
             email.save()
     except IntegrityError:
         # Another process stored the same key between our look-up and our insert.
-        return OutgoingEmail.objects.get(key=key)
-    if not review:
+        return OutgoingEmail.objects.get(key=email.key)
+    if email.state == EmailState.QUEUED:
         enqueue_after_commit([email.pk])
     return email
 
@@ -89,24 +94,20 @@ def queue_rendered(
 ) -> OutgoingEmail:
     """Queue a mail another library has already rendered (allauth's account mails)."""
     now = timezone.now()
-    email, created = OutgoingEmail.objects.get_or_create(
+    email = OutgoingEmail(
         key=key,
-        defaults={
-            "purpose": purpose,
-            "to": to,
-            "recipient": recipient,
-            "language": language,
-            "subject": " ".join(subject.split()),
-            "body_text": body_text,
-            "body_html": body_html,
-            "queued_at": now,
-            "next_attempt_at": now,
-            "sensitive": sensitive,
-        },
+        purpose=purpose,
+        to=to,
+        recipient=recipient,
+        language=language,
+        subject=" ".join(subject.split())[:255],
+        body_text=body_text,
+        body_html=body_html,
+        queued_at=now,
+        next_attempt_at=now,
+        sensitive=sensitive,
     )
-    if created:
-        enqueue_after_commit([email.pk])
-    return email
+    return store_once(email)
 
 
 def build_email(
