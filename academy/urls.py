@@ -17,6 +17,7 @@ academy_patterns = [
 urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include((academy_patterns, "academy"))),
+    path("", include("applications.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,342 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from . import answers
+from .models import (
+    Application,
+    ApplicationVersion,
+    InternalNote,
+    ProposedMember,
+    Review,
+    ReviewCriterion,
+    Score,
+    StateChange,
+)
+from .resources import ApplicationResource
+
+
+def with_scores(queryset: QuerySet) -> QuerySet:
+    """Annotate the weighted mean of every score given without a conflict of interest."""
+    counted = Q(reviews__conflict_of_interest=False)
+    weighted = ExpressionWrapper(
+        F("reviews__scores__value") * F("reviews__scores__criterion__weight"),
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
+    return queryset.annotate(
+        weighted_sum=Sum(weighted, filter=counted),
+        weight_sum=Sum("reviews__scores__criterion__weight", filter=counted),
+    ).annotate(
+        score=ExpressionWrapper(
+            F("weighted_sum") / F("weight_sum"),
+            output_field=DecimalField(max_digits=6, decimal_places=2),
+        )
+    )
+
+
+def render_sections(data: dict) -> str:
+    """A snapshot as escaped HTML: every answer and the team."""
+    parts = []
+    for section in answers.sections(data):
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td></tr>",
+            ((item["label"].capitalize(), item["value"] or "–") for item in section["items"]),
+        )
+        parts.append(format_html("<h3>{}</h3><table>{}</table>", section["title"], rows))
+    team = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        ((m["role"], m["name"], m["title"], m["email"]) for m in answers.team_display(data)),
+    )
+    parts.append(format_html("<h3>{}</h3><table>{}</table>", _("The proposed team"), team))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ProposedMemberInline(ReadOnlyInline):
+    model = ProposedMember
+    fields = ["role", "name", "title", "email"]
+
+
+class StateChangeInline(ReadOnlyInline):
+    model = StateChange
+    fields = ["at", "from_state", "to_state", "by", "note"]
+
+
+class VersionInline(ReadOnlyInline):
+    model = ApplicationVersion
+    fields = ["number", "created_at", "created_by"]
+    show_change_link = True
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "conflict_of_interest", "conflict_note", "updated_at"]
+    show_change_link = True
+
+
+class InternalNoteInline(admin.StackedInline):
+    model = InternalNote
+    extra = 1
+    can_delete = False
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Notes are kept as written: add a new one to correct an earlier one.
+        return False
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["deadline_extended_to", "extension_reason"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        until, reason = data.get("deadline_extended_to"), data.get("extension_reason")
+        if until and not reason:
+            self.add_error("extension_reason", _("Give the reason for the extension."))
+        if until and until <= self.instance.cohort.application_closes:
+            self.add_error(
+                "deadline_extended_to",
+                _("An extension must end after the cohort's applications close."),
+            )
+        if not until and reason:
+            data["extension_reason"] = ""
+        return data
+
+
+@admin.register(Application)
+class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ApplicationResource]
+    formats = [CSV, XLSX]
+    form = ApplicationAdminForm
+    list_display = [
+        "organisation_name",
+        "organisation_kind",
+        "state",
+        "submitted_at",
+        "score_display",
+        "cohort",
+    ]
+    list_filter = ["state", "organisation_kind", "cohort"]
+    search_fields = ["organisation_name", "business_id", "contact_name", "contact_email"]
+    list_select_related = ["cohort"]
+    date_hierarchy = "submitted_at"
+    inlines = [
+        ProposedMemberInline,
+        ReviewInline,
+        InternalNoteInline,
+        StateChangeInline,
+        VersionInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "cohort",
+                    "state",
+                    "applicant",
+                    "created_at",
+                    "submitted_at",
+                    "score_display",
+                    "review_link",
+                ]
+            },
+        ),
+        (_("Deadline extension"), {"fields": ["deadline_extended_to", "extension_reason"]}),
+        (_("Answers"), {"fields": ["answers_display"]}),
+    ]
+    readonly_fields = [
+        "cohort",
+        "state",
+        "applicant",
+        "created_at",
+        "submitted_at",
+        "score_display",
+        "review_link",
+        "answers_display",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return with_scores(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Applications are made on the public pages by the organisations themselves.
+        return False
+
+    @admin.display(description=_("weighted score"), ordering="score")
+    def score_display(self, application: Application) -> str:
+        return f"{application.score:.2f}" if application.score is not None else "–"
+
+    @admin.display(description=_("answers"))
+    def answers_display(self, application: Application) -> str:
+        return render_sections(answers.snapshot(application, application.team.all()))
+
+    @admin.display(description=_("your review"))
+    def review_link(self, application: Application) -> str:
+        # The add page goes on to the reviewer's existing review when there is one.
+        url = reverse("admin:applications_review_add") + f"?application={application.pk}"
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Score this application or change your scores")
+        )
+
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        for note in formset.save(commit=False):
+            note.author = request.user
+            note.save()
+
+
+@admin.register(ApplicationVersion)
+class ApplicationVersionAdmin(admin.ModelAdmin):
+    list_display = ["application", "number", "created_at", "created_by"]
+    list_filter = ["application__cohort"]
+    search_fields = ["application__organisation_name", "application__business_id"]
+    list_select_related = ["application", "created_by"]
+    fields = ["application", "number", "created_at", "created_by", "answers_display"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("answers"))
+    def answers_display(self, version: ApplicationVersion) -> str:
+        return render_sections(version.answers)
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "cohort", "weight", "position"]
+    list_editable = ["weight", "position"]
+    list_filter = ["cohort"]
+    list_select_related = ["cohort"]
+
+
+class ScoreForm(forms.ModelForm):
+    class Meta:
+        model = Score
+        fields = ["criterion", "value", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    form = ScoreForm
+    extra = 0
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        application = obj.application if obj else _application_from(request)
+        criteria = list(application.cohort.review_criteria.all()) if application else []
+        scored = set(obj.scores.values_list("criterion_id", flat=True)) if obj else set()
+        unscored = [criterion for criterion in criteria if criterion.pk not in scored]
+        base = super().get_formset(request, obj, extra=len(unscored), **kwargs)
+        base.form.base_fields["criterion"].queryset = ReviewCriterion.objects.filter(
+            pk__in=[c.pk for c in criteria]
+        )
+
+        class CriteriaFormSet(base):
+            def __init__(self, *args, **formset_kwargs):
+                formset_kwargs["initial"] = [{"criterion": c.pk} for c in unscored]
+                super().__init__(*args, **formset_kwargs)
+
+        return CriteriaFormSet
+
+
+def _application_from(request: HttpRequest) -> Application | None:
+    pk = request.GET.get("application") or request.POST.get("application")
+    if not (pk and str(pk).isdigit()):
+        return None
+    return Application.objects.select_related("cohort").filter(pk=pk).first()
+
+
+class ReviewForm(forms.ModelForm):
+    reviewer = None  # set per request by ReviewAdmin.get_form
+
+    class Meta:
+        model = Review
+        fields = ["application", "conflict_of_interest", "conflict_note"]
+
+    def clean_application(self) -> Application:
+        application = self.cleaned_data["application"]
+        others = Review.objects.filter(application=application, reviewer=self.reviewer)
+        if not self.instance.pk and others.exists():
+            raise forms.ValidationError(_("You have already reviewed this application."))
+        return application
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    form = ReviewForm
+    inlines = [ScoreInline]
+    list_display = ["application", "reviewer", "conflict_of_interest", "updated_at"]
+    list_filter = ["application__cohort", "conflict_of_interest"]
+    search_fields = ["application__organisation_name", "reviewer__email"]
+    list_select_related = ["application", "reviewer"]
+    raw_id_fields = ["application"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["application"] if obj else []
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"reviewer": request.user})
+
+    def add_view(self, request: HttpRequest, form_url="", extra_context=None):
+        application = _application_from(request)
+        own = Review.objects.filter(application=application, reviewer=request.user).first()
+        if application and own and request.method == "GET":
+            return redirect("admin:applications_review_change", own.pk)
+        return super().add_view(request, form_url, extra_context)
+
+    def has_change_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        # Each reviewer changes their own review only; others' reviews are visible.
+        if obj is not None and obj.reviewer_id != request.user.pk and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        if obj is not None and obj.reviewer_id != request.user.pk and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
+        if not change:
+            obj.reviewer = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        if form.instance.conflict_of_interest:
+            # A declared conflict replaces the scores: none of them may count.
+            formset.save(commit=False)
+            Score.objects.filter(review=form.instance).delete()
+            return
+        formset.save()

@@ -1,0 +1,87 @@
+"""The e-mail purposes of the application window."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from academy.models import HELSINKI
+from notifications.purposes import Purpose, register
+
+
+def _confirmation_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "submitted_at": dt.datetime(2022, 2, 7, 14, 5, tzinfo=HELSINKI),
+        "deadline": dt.datetime(2022, 2, 11, 23, 59, 59, tzinfo=HELSINKI),
+        "interviews_start": dt.date(2022, 1, 31),
+        "interviews_end": dt.date(2022, 2, 20),
+        "decisions_on": dt.date(2022, 2, 25),
+        "contact_email": "akatemia@example.fi",
+        "url": "https://example.fi/applications/…/",
+        "sections": [
+            {
+                "title": "Organisaatio",
+                "items": [{"label": "Organisaation nimi", "value": "Esimerkkilän kaupunki"}],
+            }
+        ],
+        "team": [
+            {
+                "role": "Hankinnoista vastaava",
+                "name": "Maija Meikäläinen",
+                "title": "Hankintapäällikkö",
+                "email": "maija@example.fi",
+            }
+        ],
+    }
+
+
+def _received_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "business_id": "0201256-6",
+        "kind": "Kunta",
+        "submitted_at": dt.datetime(2022, 2, 7, 14, 5, tzinfo=HELSINKI),
+        "url": "https://example.fi/admin/applications/application/1/change/",
+    }
+
+
+def _reminder_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "deadline": dt.datetime(2022, 2, 11, 23, 59, 59, tzinfo=HELSINKI),
+        "missing": 3,
+        "url": "https://example.fi/applications/…/",
+        "contact_email": "akatemia@example.fi",
+    }
+
+
+def _withdrawn_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "withdrawn_at": dt.datetime(2022, 2, 8, 10, 0, tzinfo=HELSINKI),
+        "contact_email": "akatemia@example.fi",
+    }
+
+
+register(
+    Purpose(
+        "application_submitted",
+        _("Application submitted: confirmation with a copy of the answers"),
+        _confirmation_sample,
+    )
+)
+register(Purpose("application_received", _("New application: notice to staff"), _received_sample))
+register(
+    Purpose(
+        "application_draft_reminder",
+        _("Reminder: an unsubmitted draft before the deadline"),
+        _reminder_sample,
+    )
+)
+register(
+    Purpose("application_withdrawn", _("Application withdrawn: confirmation"), _withdrawn_sample)
+)

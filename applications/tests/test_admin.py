@@ -1,0 +1,300 @@
+"""Staff review in the admin: the list, the detail page, scores, notes, extensions and exports."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from academy.models import HELSINKI
+from academy.tests.factories import UserFactory
+from applications import services
+from applications.admin import with_scores
+from applications.models import Application, InternalNote, Review, Score
+
+from .conftest import posted_form
+from .factories import DURING_CALL, ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/en/admin/applications/"
+SCRIPT = "<script>alert(1)</script>"
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def staff_user(email="arvioija@example.fi"):
+    user = UserFactory(email=email, is_staff=True)
+    user.groups.add(Group.objects.get(name="Programme staff"))
+    return user
+
+
+@pytest.fixture
+def reviewer():
+    return staff_user()
+
+
+@pytest.fixture
+def staff_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def submitted(cohort, **kwargs):
+    application = ApplicationFactory(cohort=cohort, **kwargs)
+    return services.submit_application(application, by=application.applicant, now=DURING_CALL)
+
+
+def score(application, reviewer, values: dict[str, int], conflict=False):
+    review = Review.objects.create(
+        application=application, reviewer=reviewer, conflict_of_interest=conflict
+    )
+    for criterion in application.cohort.review_criteria.all():
+        if criterion.name in values:
+            Score.objects.create(review=review, criterion=criterion, value=values[criterion.name])
+    return review
+
+
+def test_a_new_cohort_has_weighted_default_criteria(cohort):
+    assert list(cohort.review_criteria.values_list("name", "weight")) == [
+        ("Sitoutuminen", Decimal("2.00")),
+        ("Tiimi", Decimal("1.50")),
+        ("Hankintojen volyymi", Decimal("1.00")),
+        ("Valmius pilottihankintaan", Decimal("1.50")),
+    ]
+
+
+def test_the_weighted_mean_counts_every_score_except_declared_conflicts(cohort, reviewer):
+    application = submitted(cohort)
+    # Reviewer 1: 5, 3, 1, 4 with weights 2, 1.5, 1, 1.5 → (10 + 4.5 + 1 + 6) / 6 = 3.583…
+    score(
+        application,
+        reviewer,
+        {"Sitoutuminen": 5, "Tiimi": 3, "Hankintojen volyymi": 1, "Valmius pilottihankintaan": 4},
+    )
+    # Reviewer 2 scores only commitment: 2 → pooled (21.5 + 4) / (6 + 2) = 3.1875
+    score(application, staff_user("toinen@example.fi"), {"Sitoutuminen": 2})
+    # Reviewer 3 declared a conflict: not counted at all.
+    score(application, staff_user("jaavi@example.fi"), {"Sitoutuminen": 5}, conflict=True)
+    annotated = with_scores(Application.objects.filter(pk=application.pk)).get()
+    assert annotated.score == pytest.approx(Decimal("3.1875"), abs=Decimal("0.0001"))
+
+
+def test_the_list_shows_scores_and_filters_and_searches(staff_client, cohort, reviewer):
+    scored = submitted(cohort, organisation_name="Pisteytetty kunta", business_id="0201256-6")
+    score(scored, reviewer, {"Sitoutuminen": 4})
+    ApplicationFactory(cohort=cohort, organisation_name="Luonnoskunta", organisation_kind="parish")
+    html = staff_client.get(f"{ADMIN}application/").content.decode()
+    assert "Pisteytetty kunta" in html
+    assert "4.00" in html
+    assert "Luonnoskunta" in html
+    html = staff_client.get(f"{ADMIN}application/?state__exact=submitted").content.decode()
+    assert "Pisteytetty kunta" in html
+    assert "Luonnoskunta" not in html
+    html = staff_client.get(f"{ADMIN}application/?organisation_kind__exact=parish").content.decode()
+    assert "Luonnoskunta" in html
+    assert "Pisteytetty kunta" not in html
+    html = staff_client.get(f"{ADMIN}application/?q=0201256-6").content.decode()
+    assert "Pisteytetty kunta" in html
+    assert "Luonnoskunta" not in html
+
+
+def test_the_list_makes_the_same_queries_with_1_or_30_applications(staff_client, cohort, reviewer):
+    counts = []
+    for total in (1, 30):
+        while Application.objects.count() < total:
+            score(submitted(cohort), reviewer, {"Tiimi": 3})
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(f"{ADMIN}application/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_detail_page_shows_every_answer_escaped_with_the_histories(staff_client, cohort):
+    application = submitted(cohort, organisation_name=SCRIPT, answers={"goals": SCRIPT})
+    html = staff_client.get(f"{ADMIN}application/{application.pk}/change/").content.decode()
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Koulukeskuksen peruskorjaus" in html  # the pilot candidate
+    assert "Maija Meikäläinen" in html  # the team
+    assert "State history" in html
+    assert "Versions of the answers" in html
+
+
+def test_an_extension_needs_a_reason_and_a_later_time(staff_client, cohort):
+    application = submitted(cohort)
+    change = f"{ADMIN}application/{application.pk}/change/"
+    base = posted_form(staff_client.get(change).content.decode())
+    response = staff_client.post(
+        change,
+        {
+            **base,
+            "deadline_extended_to_0": "2022-02-14",
+            "deadline_extended_to_1": "16:00:00",
+        },
+    )
+    assert "Give the reason for the extension." in response.content.decode()
+    response = staff_client.post(
+        change,
+        {
+            **base,
+            "deadline_extended_to_0": "2022-02-10",
+            "deadline_extended_to_1": "16:00:00",
+            "extension_reason": "Kokous",
+        },
+    )
+    assert "must end after the cohort" in response.content.decode()
+    response = staff_client.post(
+        change,
+        {
+            **base,
+            "deadline_extended_to_0": "2022-02-14",
+            "deadline_extended_to_1": "16:00:00",
+            "extension_reason": "Valtuuston kokous",
+            "notes-0-text": "Soitettu hakijalle.",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.deadline == dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI)
+    note = InternalNote.objects.get()
+    assert (note.text, note.author.email) == ("Soitettu hakijalle.", "arvioija@example.fi")
+
+
+def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, reviewer):
+    application = submitted(cohort)
+    add = f"{ADMIN}review/add/?application={application.pk}"
+    form = staff_client.get(add)
+    assert form.status_code == 200
+    criteria = list(cohort.review_criteria.all())
+    data = {
+        "application": str(application.pk),
+        "scores-TOTAL_FORMS": str(len(criteria)),
+        "scores-INITIAL_FORMS": "0",
+        "scores-MIN_NUM_FORMS": "0",
+        "scores-MAX_NUM_FORMS": "1000",
+    }
+    for index, criterion in enumerate(criteria):
+        data[f"scores-{index}-criterion"] = str(criterion.pk)
+        data[f"scores-{index}-value"] = str(index + 2)
+        data[f"scores-{index}-comment"] = f"Perustelu {index}"
+    response = staff_client.post(add, data)
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert review.reviewer == reviewer
+    assert sorted(review.scores.values_list("value", flat=True)) == [2, 3, 4, 5]
+    # Coming back to "score this application" opens the same review.
+    assert staff_client.get(add)["Location"] == f"{ADMIN}review/{review.pk}/change/"
+
+
+def test_a_score_outside_1_to_5_is_refused(staff_client, cohort):
+    application = submitted(cohort)
+    criterion = cohort.review_criteria.first()
+    response = staff_client.post(
+        f"{ADMIN}review/add/?application={application.pk}",
+        {
+            "application": str(application.pk),
+            "scores-TOTAL_FORMS": "1",
+            "scores-INITIAL_FORMS": "0",
+            "scores-MIN_NUM_FORMS": "0",
+            "scores-MAX_NUM_FORMS": "1000",
+            "scores-0-criterion": str(criterion.pk),
+            "scores-0-value": "6",
+        },
+    )
+    assert response.status_code == 200
+    assert Review.objects.count() == 0
+
+
+def test_a_declared_conflict_replaces_the_scores(staff_client, cohort, reviewer):
+    application = submitted(cohort)
+    review = score(application, reviewer, {"Tiimi": 5})
+    response = staff_client.post(
+        f"{ADMIN}review/{review.pk}/change/",
+        {
+            "conflict_of_interest": "on",
+            "conflict_note": "Entinen työnantaja",
+            "scores-TOTAL_FORMS": "1",
+            "scores-INITIAL_FORMS": "1",
+            "scores-MIN_NUM_FORMS": "0",
+            "scores-MAX_NUM_FORMS": "1000",
+            "scores-0-id": str(review.scores.get().pk),
+            "scores-0-review": str(review.pk),
+            "scores-0-criterion": str(review.scores.get().criterion_id),
+            "scores-0-value": "5",
+        },
+    )
+    assert response.status_code == 302
+    assert Score.objects.count() == 0
+    assert with_scores(Application.objects.filter(pk=application.pk)).get().score is None
+
+
+def test_a_reviewer_cannot_change_another_reviewers_scores(staff_client, cohort):
+    application = submitted(cohort)
+    other = score(application, staff_user("toinen@example.fi"), {"Tiimi": 2})
+    response = staff_client.post(
+        f"{ADMIN}review/{other.pk}/change/", {"conflict_of_interest": "on"}
+    )
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.conflict_of_interest is False
+
+
+def export(staff_client, file_format: str) -> bytes:
+    page = staff_client.get(f"{ADMIN}application/export/")
+    form = page.context["form"]
+    choice = next(value for value, label in form.fields["format"].choices if label == file_format)
+    data = {"format": choice, "resource": "0"}
+    data.update(
+        {
+            name: "on"
+            for name, field in form.fields.items()
+            if name not in data and field.__class__.__name__ == "BooleanField"
+        }
+    )
+    response = staff_client.post(f"{ADMIN}application/export/", data)
+    assert response.status_code == 200, response.content[:2000]
+    return response.content
+
+
+@pytest.fixture
+def hostile(cohort, reviewer):
+    answers = {"goals": FORMULAS[1], "motivation": FORMULAS[2], "region": FORMULAS[3]}
+    application = submitted(
+        cohort, organisation_name=FORMULAS[0], answers={**answers, "main_categories": SCRIPT}
+    )
+    score(application, reviewer, {"Sitoutuminen": 4})
+    return application
+
+
+def test_csv_export_has_every_answer_and_no_formulas(staff_client, hostile):
+    rows = list(csv.DictReader(io.StringIO(export(staff_client, "csv").decode("utf-8-sig"))))
+    (row,) = rows
+    assert row["name of the organisation"] == "'" + FORMULAS[0]
+    assert row["the organisation's goals for the programme"] == "'+1+1"
+    assert row["why the organisation wants to take part"] == "'-2+3"
+    assert row["municipality or region"] == "'@SUM(A1)"
+    assert row["main procurement categories"] == SCRIPT
+    assert row["state"] == "Submitted"
+    assert row["weighted score"] == "4.00"
+    assert row["annual procurement volume (€, VAT excluded)"] == "125000000"
+    assert "Maija Meikäläinen" in row["proposed team"]
+    assert row["submitted (Helsinki time)"] == "2022-02-01 12:00:00"
+
+
+def test_xlsx_export_keeps_formula_like_answers_as_text(staff_client, hostile):
+    book = openpyxl.load_workbook(io.BytesIO(export(staff_client, "xlsx")))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert values["name of the organisation"] == "'" + FORMULAS[0]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert values["main procurement categories"] == SCRIPT
+
+
+def test_staff_cannot_add_applications_in_the_admin(staff_client):
+    assert staff_client.get(f"{ADMIN}application/add/").status_code == 403

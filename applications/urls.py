@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("apply/", views.start, name="start"),
+    path("applications/", views.index, name="index"),
+    path("applications/<uuid:public_id>/", views.detail, name="detail"),
+    path("applications/<uuid:public_id>/edit/", views.edit, name="edit"),
+    path("applications/<uuid:public_id>/submit/", views.submit, name="submit"),
+    path("applications/<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from academy.models import Cohort
+
+from . import answers, services
+from .checklist import missing
+from .forms import ApplicationForm, EligibilityForm, WithdrawForm, team_formset
+from .models import Application, ApplicationState
+
+
+def get_own_application_or_404(request: HttpRequest, public_id) -> Application:
+    """The applicant's own application; anyone else's is not found."""
+    applications = Application.objects.of(request.user).select_related("cohort")
+    return get_object_or_404(applications, public_id=public_id)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Apply to the current cohort: the eligibility question first, then a draft."""
+    cohort = Cohort.objects.current()
+    if cohort is None:
+        raise Http404("No cohort has been announced yet.")
+    existing = Application.objects.active().filter(cohort=cohort, applicant=request.user).first()
+    if existing is not None:
+        return redirect("applications:detail", public_id=existing.public_id)
+    now = timezone.now()
+    if not cohort.is_application_open(now):
+        context = {"cohort": cohort, "upcoming": now < cohort.application_opens}
+        return render(request, "applications/closed.html", context)
+    form = EligibilityForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and form.is_eligible:
+        kind = form.cleaned_data["kind"]
+        try:
+            application = services.start_application(cohort, request.user, kind, now=now)
+        except services.ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("applications:edit", public_id=application.public_id)
+    not_eligible = form.is_bound and form.is_valid() and not form.is_eligible
+    context = {"cohort": cohort, "form": form, "not_eligible": not_eligible}
+    return render(request, "applications/start.html", context)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    applications = Application.objects.of(request.user).select_related("cohort")
+    return render(request, "applications/index.html", {"applications": applications})
+
+
+@login_required
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    team = list(application.team.all())
+    data = answers.snapshot(application, team)
+    now = timezone.now()
+    is_draft = application.state == ApplicationState.DRAFT
+    items = missing(application, team) if is_draft else []
+    context = {
+        "application": application,
+        "sections": answers.sections(data),
+        "team": answers.team_display(data),
+        "missing": items,
+        "is_open": application.is_open_at(now),
+        "can_edit": application.is_editable_at(now),
+        "can_submit": is_draft and application.is_open_at(now) and not items,
+        "can_reopen": application.state == ApplicationState.WITHDRAWN
+        and application.is_open_at(now),
+        "history": application.state_changes.all(),
+        "states": ApplicationState,
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def edit(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    now = timezone.now()
+    if not application.is_editable_at(now):
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect("applications:detail", public_id=application.public_id)
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, instance=application)
+    formset = team_formset(application, data)
+    if data is not None and _save(request, application, form, formset, now):
+        target = "applications:detail" if "review" in data else "applications:edit"
+        return redirect(target, public_id=application.public_id)
+    team = services.team_of(formset) if formset.is_bound else list(application.team.all())
+    context = {
+        "application": application,
+        "form": form,
+        "formset": formset,
+        "missing": missing(form.instance, team),
+        "is_submitted": application.state == ApplicationState.SUBMITTED,
+    }
+    return render(request, "applications/edit.html", context)
+
+
+def _save(request: HttpRequest, application: Application, form, formset, now) -> bool:
+    """Save valid answers, or put every problem next to its field. True when saved."""
+    if not (form.is_valid() and formset.is_valid()):
+        messages.error(request, _("Not saved yet: please correct the marked answers."))
+        return False
+    try:
+        services.save_answers(application, form, formset, by=request.user, now=now)
+    except services.Incomplete as error:
+        form.add_missing(error.items)
+        messages.error(
+            request,
+            _("Not saved: a submitted application must stay complete. Fill in the marked answers."),
+        )
+        return False
+    except services.DuplicateOrganisation as error:
+        form.add_error("business_id", error.message)
+        messages.error(request, _("Not saved yet: please correct the marked answers."))
+        return False
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    if application.state == ApplicationState.SUBMITTED:
+        messages.success(request, _("Your changes have been saved to the submitted application."))
+    else:
+        messages.success(request, _("Your draft has been saved."))
+    return True
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    try:
+        services.submit_application(application, by=request.user, now=timezone.now())
+    except services.AlreadySubmitted as error:
+        messages.info(request, error.message)
+    except services.Incomplete:
+        messages.error(request, _("Not submitted: the application is still missing answers."))
+    except services.ApplicationError as error:
+        messages.error(request, _("Not submitted: %(reason)s") % {"reason": error.message})
+    else:
+        messages.success(
+            request,
+            _("Your application has been submitted. A confirmation has been sent to %(email)s.")
+            % {"email": request.user.email},
+        )
+    return redirect("applications:detail", public_id=application.public_id)
+
+
+@login_required
+def withdraw(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_application(
+                application, by=request.user, now=timezone.now(), reason=form.cleaned_data["reason"]
+            )
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The application has been withdrawn."))
+        return redirect("applications:detail", public_id=application.public_id)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    try:
+        services.reopen_application(application, by=request.user, now=timezone.now())
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The application is a draft again. Submit it when it is ready.")
+        )
+    return redirect("applications:detail", public_id=application.public_id)
