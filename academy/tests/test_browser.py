@@ -84,6 +84,10 @@ def superuser_page(page: Page, live_server, django_user_model):
         "/admin/notifications/outgoingemail/",
         "/admin/notifications/emailtemplate/add/?purpose=test_email&language=fi",
         "/admin/notifications/reminderoffset/",
+        "/admin/applications/application/",
+        "/admin/applications/application/export/",
+        "/admin/applications/review/add/",
+        "/admin/applications/reviewcriterion/",
     ],
 )
 def test_admin_pages_work_under_the_content_security_policy(

@@ -1,0 +1,198 @@
+"""The applicant's journey in a real browser, in Finnish, with the keyboard."""
+
+import datetime as dt
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from academy.models import Cohort
+from academy.tests.factories import CohortFactory
+from applications.models import Application, ApplicationState
+from notifications.models import OutgoingEmail
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def open_call(live_server):
+    # The browser keeps its own real clock for cookies, so the window is placed
+    # around the present instead of pinning the server's clock to 2022.
+    now = timezone.now()
+    CohortFactory(
+        name="Vähähiilisten hankintojen akatemia",
+        slug="akatemia",
+        application_opens=now - dt.timedelta(days=7),
+        application_closes=now + dt.timedelta(days=14),
+        interviews_start=(now + dt.timedelta(days=3)).date(),
+        interviews_end=(now + dt.timedelta(days=20)).date(),
+        decisions_on=(now + dt.timedelta(days=25)).date(),
+        kickoff_start=now + dt.timedelta(days=40),
+        kickoff_end=now + dt.timedelta(days=40, hours=2),
+        ends_on=(now + dt.timedelta(days=200)).date(),
+    )
+    return live_server.url
+
+
+def type_into(page: Page, selector: str, text: str) -> None:
+    page.locator(selector).focus()
+    page.keyboard.type(text)
+
+
+def verification_link(address: str) -> str:
+    body = OutgoingEmail.objects.filter(to=address).latest("queued_at").body_text
+    return re.search(r"https?://\S+/accounts/confirm-email/\S+", body).group(0)
+
+
+def sign_up(page: Page, base: str, address: str) -> None:
+    page.get_by_role("link", name="rekisteröidy").click()
+    type_into(page, "#id_email", address)
+    type_into(page, "#id_name", "Hanna Hakija")
+    type_into(page, "#id_password1", "vahva-salasana-2022")
+    type_into(page, "#id_password2", "vahva-salasana-2022")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vahvista")
+    link = verification_link(address).split("/accounts/", 1)[1]
+    page.goto(f"{base}/accounts/{link}")
+    page.get_by_role("button", name="Vahvista").click()
+
+
+def test_an_organisation_applies_saves_a_draft_comes_back_and_submits(
+    page: Page, open_call, assert_accessible, csp_violations
+):
+    address = "hanna.hakija@esimerkkila.fi"
+    page.goto(open_call + "/")
+    page.get_by_role("link", name="Hae akatemiaan").click()
+    sign_up(page, open_call, address)
+    page.goto(open_call + "/")
+    page.get_by_role("link", name="Hae akatemiaan").click()
+    # Confirming the address does not sign in: the sign-in page leads on to the form.
+    expect(page.get_by_role("heading", level=1, name="Kirjaudu sisään")).to_be_visible()
+    type_into(page, "#id_login", address)
+    type_into(page, "#id_password", "vahva-salasana-2022")
+    page.keyboard.press("Enter")
+
+    # The eligibility question comes first.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hae:")
+    assert_accessible(page)
+    page.get_by_label("Kunta", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Jatka hakulomakkeeseen").focus()
+    page.keyboard.press("Enter")
+
+    # Part of the form, then a draft.
+    expect(page.get_by_role("heading", level=1, name="Hakulomake")).to_be_visible()
+    type_into(page, "#id_organisation_name", "Esimerkkilän kaupunki")
+    type_into(page, "#id_business_id", "0201256-6")
+    type_into(page, "#id_region", "Pirkanmaa")
+    type_into(page, "#id_motivation", "Haluamme vähentää hankintojen päästöjä.")
+    page.get_by_role("button", name="Tallenna luonnos").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Luonnoksesi on tallennettu.")).to_be_visible()
+    expect(page.locator("#checklist-heading")).to_be_visible()
+    assert_accessible(page)
+
+    # Away and back: the draft is waiting, with what is still missing.
+    page.goto(open_call + "/")
+    page.get_by_role("link", name="Hakemukset").click()
+    page.get_by_role("link", name="Esimerkkilän kaupunki").click()
+    expect(page.get_by_text("Täytä: tehtävänimike").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Muokkaa vastauksia").click()
+    expect(page.locator("#id_motivation")).to_have_value("Haluamme vähentää hankintojen päästöjä.")
+
+    type_into(page, "#id_contact_title", "Hankintapäällikkö")
+    type_into(page, "#id_contact_phone", "040 123 4567")
+    type_into(page, "#id_team-0-name", "Maija Meikäläinen")
+    page.locator("#id_team-1-role").focus()
+    page.locator("#id_team-1-role").select_option("sustainability_specialist")
+    type_into(page, "#id_team-1-name", "Ville Vastuullinen")
+    type_into(page, "#id_goals", "Toimintamalli ja kaksi kategoriasuunnitelmaa.")
+    type_into(page, "#id_climate_targets", "Hiilineutraali 2030.")
+    type_into(page, "#id_procurement_strategy", "Vastuullisuus on strategiassa.")
+    type_into(page, "#id_earlier_work", "Ympäristökriteerit ruokapalveluissa.")
+    type_into(page, "#id_procurement_volume", "125000000")
+    type_into(page, "#id_main_categories", "Rakentaminen, ruoka, ICT")
+    type_into(page, "#id_pilot_candidate", "Koulukeskuksen peruskorjaus")
+    type_into(page, "#id_approver_name", "Kaisa Kaupunginjohtaja")
+    type_into(page, "#id_approver_title", "Kaupunginjohtaja")
+    page.locator("#id_privacy_consent").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Tallenna ja siirry lähettämään").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Kaikki vastaukset on täytetty")).to_be_visible()
+    submit = page.get_by_role("button", name="Lähetä hakemus")
+    submit.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Vahvistus on lähetetty osoitteeseen {address}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tila: Lähetetty")).to_be_visible()
+    assert_accessible(page)
+    assert csp_violations == []
+
+    application = Application.objects.get()
+    assert application.state == ApplicationState.SUBMITTED
+    assert [(m.role, m.name) for m in application.team.all()] == [
+        ("procurement_lead", "Maija Meikäläinen"),
+        ("sustainability_specialist", "Ville Vastuullinen"),
+    ]
+    confirmation = OutgoingEmail.objects.get(purpose="application_submitted", to=address)
+    assert confirmation.subject == (
+        "Hakemus vastaanotettu: Esimerkkilän kaupunki – Vähähiilisten hankintojen akatemia"
+    )
+    assert "Koulukeskuksen peruskorjaus" in confirmation.body_text
+    assert OutgoingEmail.objects.filter(purpose="application_received").count() == 1
+
+
+def test_the_eligibility_answer_other_explains_and_passes_axe(
+    page: Page, open_call, assert_accessible, django_user_model
+):
+    user = django_user_model.objects.create_user("seura@example.fi", "salasana-2022", name="Seura")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    page.goto(open_call + "/accounts/login/?next=/apply/")
+    type_into(page, "#id_login", "seura@example.fi")
+    type_into(page, "#id_password", "salasana-2022")
+    page.keyboard.press("Enter")
+    page.get_by_label("Muun tyyppinen organisaatio").check()
+    page.get_by_role("button", name="Jatka hakulomakkeeseen").click()
+    expect(
+        page.get_by_role("heading", name="Organisaationne ei voi hakea ohjelmaan")
+    ).to_be_visible()
+    assert_accessible(page)
+    assert Application.objects.count() == 0
+
+
+def test_staff_score_an_application_in_the_admin(
+    page: Page, live_server, open_call, csp_violations
+):
+    from academy.tests.factories import UserFactory
+    from applications import services
+
+    from .factories import ApplicationFactory
+
+    application = ApplicationFactory(
+        cohort=Cohort.objects.get(), organisation_name="Esimerkkilän kaupunki"
+    )
+    services.submit_application(application, by=application.applicant, now=timezone.now())
+    # A superuser: earlier browser tests flush the tables, the migration's staff group included.
+    staff = UserFactory(
+        email="arvioija@example.fi", is_staff=True, is_superuser=True, password="arvioija-2022"
+    )
+    page.goto(live_server.url + "/en/admin/login/")
+    page.get_by_label("E-mail address").fill(staff.email)
+    page.get_by_label("Password").fill("arvioija-2022")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/en/admin/applications/application/{application.pk}/change/")
+    expect(page.get_by_text("Koulukeskuksen peruskorjaus")).to_be_visible()
+    page.get_by_role("link", name="Score this application or change your scores").click()
+    for index in range(4):
+        page.locator(f"#id_scores-{index}-value").fill(str(index + 2))
+    page.locator("#id_scores-0-comment").fill("Johto on sitoutunut.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.goto(live_server.url + "/en/admin/applications/application/")
+    # (2·2 + 3·1.5 + 4·1 + 5·1.5) / 6 = 3.33
+    expect(page.locator("td.field-score_display")).to_have_text("3.33")
+    assert csp_violations == []
