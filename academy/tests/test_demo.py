@@ -98,3 +98,15 @@ def test_programme_page_from_the_demo_data(client):
     html = client.get("/").content.decode()
     assert "Vähähiilisten hankintojen akatemia 2022" in html
     assert "16.3.2022 klo 9.00–11.00 (Helsingin aikaa, UTC+2)" in html
+
+
+def test_load_demo_adds_applications_to_review_once():
+    from applications.models import Application, Review
+
+    call_command("load_demo")
+    call_command("load_demo")
+    states = sorted(Application.objects.values_list("state", flat=True))
+    assert states == ["draft", "submitted", "submitted", "submitted"]
+    assert Review.objects.get().reviewer.email == STAFF_EMAIL
+    assert all(a.versions.count() == 1 for a in Application.objects.filter(state="submitted"))
+    assert not User.objects.get(email="hakija1@example.fi").has_usable_password()

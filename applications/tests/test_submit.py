@@ -242,3 +242,18 @@ def test_reopening_is_refused_when_another_application_took_the_place(
         "Tälle organisaatiolle on jo tehty hakemus"
         in signed_in.get(url("detail", draft)).content.decode()
     )
+
+
+def test_html_in_the_answers_goes_into_the_mails_as_plain_text(
+    signed_in, cohort, applicant, during_call, deliver_mail
+):
+    script = "<script>alert(1)</script>"
+    draft = ApplicationFactory(
+        cohort=cohort, applicant=applicant, organisation_name=script, answers={"goals": script}
+    )
+    with deliver_mail():
+        signed_in.post(url("submit", draft))
+    for message in mail.outbox:
+        # Plain text only: no HTML part in which the answers could run.
+        assert message.alternatives == []
+        assert script in message.body

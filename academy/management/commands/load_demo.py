@@ -2,16 +2,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from academy.demo import STAFF_EMAIL, STAFF_PASSWORD, load_demo
+from academy.models import User
+from applications.demo import load_demo_applications
 
 
 class Command(BaseCommand):
-    help = "Create the 2022 demo cohort, demo organisations and a staff user. Safe to run again."
+    help = (
+        "Create the 2022 demo cohort, demo organisations and their applications, and a staff "
+        "user. Safe to run again."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--url", help="Where the site runs, to print its addresses.")
 
     def handle(self, *args, url: str | None = None, **options) -> None:
         cohort, password = load_demo()
+        load_demo_applications(cohort, User.objects.get(email=STAFF_EMAIL))
         self.stdout.write(self.style.SUCCESS(f"Demo cohort ready: {cohort}"))
         if url:
             self.stdout.write(f"  Programme page: {url}")
