@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from . import answers
+from . import answers, services
 from .models import (
     Application,
     ApplicationVersion,
@@ -202,6 +202,16 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         url = reverse("admin:applications_review_add") + f"?application={application.pk}"
         return format_html(
             '<a href="{}">{}</a>', url, _("Score this application or change your scores")
+        )
+
+    def save_model(self, request: HttpRequest, obj: Application, form, change: bool) -> None:
+        # Only the extension is editable here, and it goes through the service,
+        # which locks the row and tells the applicant.
+        services.set_extension(
+            obj,
+            form.cleaned_data.get("deadline_extended_to"),
+            form.cleaned_data.get("extension_reason", ""),
+            by=request.user,
         )
 
     def save_formset(self, request: HttpRequest, form, formset, change) -> None:

@@ -83,5 +83,15 @@ register(
     )
 )
 register(
+    Purpose(
+        "application_extended",
+        _("Deadline extended for one organisation"),
+        lambda: {
+            **_reminder_sample(),
+            "deadline": dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI),
+        },
+    )
+)
+register(
     Purpose("application_withdrawn", _("Application withdrawn: confirmation"), _withdrawn_sample)
 )

@@ -246,6 +246,44 @@ def reopen_application(application: Application, *, by, now: dt.datetime) -> App
     return locked
 
 
+def set_extension(
+    application: Application, until: dt.datetime | None, reason: str, *, by
+) -> Application:
+    """Staff give one organisation a later deadline (or take it back) and tell the applicant."""
+    with transaction.atomic():
+        locked = _locked(application)
+        changed = locked.deadline_extended_to != until
+        locked.deadline_extended_to = until
+        locked.extension_reason = reason if until else ""
+        locked.save(update_fields=["deadline_extended_to", "extension_reason", "updated_at"])
+        if changed and until and locked.state in ACTIVE_STATES:
+            _queue_extension_mail(locked)
+    return locked
+
+
+def _queue_extension_mail(application: Application) -> None:
+    applicant = application.applicant
+    queue_email(
+        "application_extended",
+        applicant.email,
+        {
+            "cohort": application.cohort.name,
+            "organisation": application.organisation_name,
+            "deadline": application.deadline,
+            "url": absolute_url(
+                "applications:detail",
+                language=applicant.preferred_language,
+                public_id=application.public_id,
+            ),
+            "contact_email": application.cohort.contact_email,
+        },
+        f"application:{application.pk}:extended:{application.deadline.isoformat()}",
+        recipient=applicant,
+        about=application,
+        cohort=application.cohort,
+    )
+
+
 def _address_key(address: str) -> str:
     return hashlib.sha256(address.lower().encode()).hexdigest()[:16]
 

@@ -16,6 +16,7 @@ from academy.tests.factories import UserFactory
 from applications import services
 from applications.admin import with_scores
 from applications.models import Application, InternalNote, Review, Score
+from notifications.models import OutgoingEmail
 
 from .conftest import posted_form
 from .factories import DURING_CALL, ApplicationFactory
@@ -163,6 +164,12 @@ def test_an_extension_needs_a_reason_and_a_later_time(staff_client, cohort):
     assert application.deadline == dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI)
     note = InternalNote.objects.get()
     assert (note.text, note.author.email) == ("Soitettu hakijalle.", "arvioija@example.fi")
+    (told,) = OutgoingEmail.objects.filter(purpose="application_extended")
+    assert told.to == application.applicant.email
+    assert "14.2.2022 klo 16.00 (Helsingin aikaa, UTC+2)" in told.body_text
+    # Saving the page again with the same extension tells no one anything new.
+    staff_client.post(change, posted_form(staff_client.get(change).content.decode()))
+    assert OutgoingEmail.objects.filter(purpose="application_extended").count() == 1
 
 
 def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, reviewer):
