@@ -4,14 +4,18 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Su
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from . import answers, services
 from .models import (
+    ACTIVE_STATES,
     Application,
+    ApplicationState,
     ApplicationVersion,
     InternalNote,
     ProposedMember,
@@ -25,7 +29,10 @@ from .resources import ApplicationResource
 
 def with_scores(queryset: QuerySet) -> QuerySet:
     """Annotate the weighted mean of every score given without a conflict of interest."""
-    counted = Q(reviews__conflict_of_interest=False)
+    # A score counts when no conflict was declared and its criterion is the application's cohort's.
+    counted = Q(reviews__conflict_of_interest=False) & Q(
+        reviews__scores__criterion__cohort=F("cohort")
+    )
     weighted = ExpressionWrapper(
         F("reviews__scores__value") * F("reviews__scores__criterion__weight"),
         output_field=DecimalField(max_digits=12, decimal_places=4),
@@ -116,6 +123,9 @@ class ApplicationAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         until, reason = data.get("deadline_extended_to"), data.get("extension_reason")
+        if not {"deadline_extended_to", "extension_reason"} & set(self.changed_data):
+            # Saving the page for a note must not re-judge an extension set earlier.
+            return data
         if until and not reason:
             self.add_error("extension_reason", _("Give the reason for the extension."))
         if until and until <= self.instance.cohort.application_closes:
@@ -142,6 +152,7 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         "cohort",
     ]
     list_filter = ["state", "organisation_kind", "cohort"]
+    actions = ["withdraw"]
     search_fields = ["organisation_name", "business_id", "contact_name", "contact_email"]
     list_select_related = ["cohort"]
     date_hierarchy = "submitted_at"
@@ -187,6 +198,27 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Applications are made on the public pages by the organisations themselves.
         return False
+
+    @admin.action(
+        description=_("Withdraw the selected applications at the organisation's request"),
+        permissions=["change"],
+    )
+    def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for application in queryset.filter(state__in=ACTIVE_STATES):
+            services.withdraw_application(
+                application,
+                by=request.user,
+                now=timezone.now(),
+                reason=str(_("Withdrawn by programme staff at the organisation's request")),
+                by_staff=True,
+            )
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d application withdrawn.", "%(count)d applications withdrawn.", done)
+            % {"count": done},
+        )
 
     @admin.display(description=_("weighted score"), ordering="score")
     def score_display(self, application: Application) -> str:
@@ -250,6 +282,15 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
     list_filter = ["cohort"]
     list_select_related = ["cohort"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # A scored criterion stays in its cohort: moving it would move its scores.
+        return ["cohort"] if obj is not None and obj.scores.exists() else []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.scores.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class ScoreForm(forms.ModelForm):
     class Meta:
@@ -258,9 +299,20 @@ class ScoreForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
 
+class ScoreFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        application = getattr(self.instance, "application", None)
+        for form in self.forms:
+            criterion = getattr(form, "cleaned_data", {}).get("criterion")
+            if criterion and application and criterion.cohort_id != application.cohort_id:
+                form.add_error("criterion", _("This criterion belongs to another cohort."))
+
+
 class ScoreInline(admin.TabularInline):
     model = Score
     form = ScoreForm
+    formset = ScoreFormSet
     extra = 0
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
@@ -282,7 +334,8 @@ class ScoreInline(admin.TabularInline):
 
 
 def _application_from(request: HttpRequest) -> Application | None:
-    pk = request.GET.get("application") or request.POST.get("application")
+    # On a posted form the application chosen in the form decides, not the address.
+    pk = request.POST.get("application") or request.GET.get("application")
     if not (pk and str(pk).isdigit()):
         return None
     return Application.objects.select_related("cohort").filter(pk=pk).first()
@@ -297,6 +350,8 @@ class ReviewForm(forms.ModelForm):
 
     def clean_application(self) -> Application:
         application = self.cleaned_data["application"]
+        if application.state in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
+            raise forms.ValidationError(_("Only submitted applications are reviewed."))
         others = Review.objects.filter(application=application, reviewer=self.reviewer)
         if not self.instance.pk and others.exists():
             raise forms.ValidationError(_("You have already reviewed this application."))

@@ -84,8 +84,8 @@ register(
 )
 register(
     Purpose(
-        "application_extended",
-        _("Deadline extended for one organisation"),
+        "application_deadline_changed",
+        _("One organisation's deadline extended or changed"),
         lambda: {
             **_reminder_sample(),
             "deadline": dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI),

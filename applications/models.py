@@ -380,7 +380,7 @@ class Score(models.Model):
     )
     criterion = models.ForeignKey(
         ReviewCriterion,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="scores",
         verbose_name=_("criterion"),
     )

@@ -7,7 +7,6 @@ or two people acting at once are put one after the other.
 """
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -60,6 +59,10 @@ class AlreadySubmitted(ApplicationError):
 
 
 class DuplicateOrganisation(ApplicationError):
+    pass
+
+
+class EditConflict(ApplicationError):
     pass
 
 
@@ -143,10 +146,29 @@ def team_of(formset) -> list:
     ]
 
 
-def save_answers(application: Application, form, formset, *, by, now: dt.datetime) -> Application:
-    """Store valid forms' answers. A submitted application must stay complete; a draft need not."""
+def version_token(application: Application) -> str:
+    """What the edit page was loaded from: a save from an older page is a conflict."""
+    return application.updated_at.isoformat()
+
+
+def save_answers(
+    application: Application, form, formset, *, by, now: dt.datetime, seen: str | None = None
+) -> Application:
+    """Store valid forms' answers. A submitted application must stay complete; a draft need not.
+
+    ``seen`` is the version token of the page the answers were typed on: when
+    another window or person has saved since, nothing is saved (EditConflict).
+    """
     with transaction.atomic():
         locked = _locked(application)
+        if seen is not None and seen != version_token(locked):
+            raise EditConflict(
+                _(
+                    "Not saved: the application was changed in another window after you opened "
+                    "this page. Your answers are kept below; check them and save again to "
+                    "replace the other changes with yours."
+                )
+            )
         if locked.state not in ACTIVE_STATES:
             raise NotAllowed(_("This application can no longer be changed."))
         if not locked.is_open_at(now):
@@ -159,18 +181,27 @@ def save_answers(application: Application, form, formset, *, by, now: dt.datetim
     return locked
 
 
+def _place_taken(application: Application, business_id: str) -> bool:
+    others = Application.objects.active().filter(
+        cohort_id=application.cohort_id, business_id=business_id
+    )
+    return bool(business_id) and others.exclude(pk=application.pk).exists()
+
+
 def _save_forms(locked: Application, form, formset) -> None:
     answered = form.save(commit=False)
     fields = [name for name in form.fields if name in answers.FIELDS]
+    if _place_taken(locked, answered.business_id):
+        raise DuplicateOrganisation(duplicate_message(locked.cohort))
     try:
         with transaction.atomic():
             # Only the answers: the state and dates on the form's copy may be stale.
             answered.save(update_fields=[*fields, "updated_at"])
             _save_team(locked, formset)
     except IntegrityError as error:
-        if "application_one_per_organisation_per_cohort" in str(error):
-            raise DuplicateOrganisation(duplicate_message(locked.cohort)) from error
-        raise
+        # Another application took the business ID between the check and the
+        # save (PostgreSQL runs both at once; SQLite one after the other).
+        raise DuplicateOrganisation(duplicate_message(locked.cohort)) from error
     for name in fields:
         setattr(locked, name, getattr(answered, name))
 
@@ -218,10 +249,16 @@ def submit_application(application: Application, *, by, now: dt.datetime) -> App
 
 
 def withdraw_application(
-    application: Application, *, by, now: dt.datetime, reason: str = ""
+    application: Application, *, by, now: dt.datetime, reason: str = "", by_staff: bool = False
 ) -> Application:
+    """The applicant withdraws until their deadline; staff, on request, at any time."""
     with transaction.atomic():
         locked = _locked(application)
+        if not by_staff and not locked.is_open_at(now):
+            raise WindowClosed(
+                _("The application period has closed: ask programme staff at %(email)s.")
+                % {"email": locked.cohort.contact_email}
+            )
         was_submitted = locked.state == State.SUBMITTED
         change = transition(locked, State.WITHDRAWN, by=by, at=now, note=reason)
         if was_submitted:
@@ -237,6 +274,10 @@ def reopen_application(application: Application, *, by, now: dt.datetime) -> App
             raise NotAllowed(_("Only a withdrawn application can be reopened."))
         if not locked.is_open_at(now):
             raise WindowClosed(closed_message(locked))
+        if has_other_active(locked):
+            raise NotAllowed(_("You already have an application to this cohort."))
+        if _place_taken(locked, locked.business_id):
+            raise DuplicateOrganisation(duplicate_message(locked.cohort))
         locked.submitted_at = None
         try:
             with transaction.atomic():
@@ -246,17 +287,28 @@ def reopen_application(application: Application, *, by, now: dt.datetime) -> App
     return locked
 
 
+def has_other_active(application: Application) -> bool:
+    """Whether the applicant has started another application to the same cohort."""
+    others = Application.objects.active().filter(
+        cohort_id=application.cohort_id, applicant_id=application.applicant_id
+    )
+    return others.exclude(pk=application.pk).exists()
+
+
 def set_extension(
     application: Application, until: dt.datetime | None, reason: str, *, by
 ) -> Application:
-    """Staff give one organisation a later deadline (or take it back) and tell the applicant."""
+    """Staff extend, change or take back one organisation's deadline; the applicant is told."""
     with transaction.atomic():
         locked = _locked(application)
-        changed = locked.deadline_extended_to != until
+        reason = reason if until else ""
+        if (locked.deadline_extended_to, locked.extension_reason) == (until, reason):
+            return locked
+        before = locked.deadline
         locked.deadline_extended_to = until
-        locked.extension_reason = reason if until else ""
+        locked.extension_reason = reason
         locked.save(update_fields=["deadline_extended_to", "extension_reason", "updated_at"])
-        if changed and until and locked.state in ACTIVE_STATES:
+        if locked.deadline != before and locked.state in ACTIVE_STATES:
             _queue_extension_mail(locked)
     return locked
 
@@ -264,7 +316,7 @@ def set_extension(
 def _queue_extension_mail(application: Application) -> None:
     applicant = application.applicant
     queue_email(
-        "application_extended",
+        "application_deadline_changed",
         applicant.email,
         {
             "cohort": application.cohort.name,
@@ -277,15 +329,11 @@ def _queue_extension_mail(application: Application) -> None:
             ),
             "contact_email": application.cohort.contact_email,
         },
-        f"application:{application.pk}:extended:{application.deadline.isoformat()}",
+        f"application:{application.pk}:deadline:{application.deadline.isoformat()}",
         recipient=applicant,
         about=application,
         cohort=application.cohort,
     )
-
-
-def _address_key(address: str) -> str:
-    return hashlib.sha256(address.lower().encode()).hexdigest()[:16]
 
 
 def confirmation_context(application: Application, data: dict, language: str) -> dict:
@@ -313,19 +361,18 @@ def _queue_submitted_mails(application: Application, version: ApplicationVersion
     language = applicant.preferred_language
     context = confirmation_context(application, version.answers, language)
     prefix = f"application:{application.pk}:submitted:{application.submission_count}"
-    addresses = {applicant.email.lower(): applicant}
-    addresses.setdefault(application.contact_email.lower(), None)
-    for address, person in addresses.items():
-        queue_email(
-            "application_submitted",
-            address,
-            context,
-            f"{prefix}:{_address_key(address)}",
-            recipient=person,
-            language=language,
-            about=application,
-            cohort=application.cohort,
-        )
+    # To the applicant's verified address only: a copy to the contact address
+    # typed on the form would let anyone send text to any address.
+    queue_email(
+        "application_submitted",
+        applicant.email,
+        context,
+        f"{prefix}:applicant",
+        recipient=applicant,
+        language=language,
+        about=application,
+        cohort=application.cohort,
+    )
     queue_email(
         "application_received",
         application.cohort.contact_email,

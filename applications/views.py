@@ -70,7 +70,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_edit": application.is_editable_at(now),
         "can_submit": is_draft and application.is_open_at(now) and not items,
         "can_reopen": application.state == ApplicationState.WITHDRAWN
-        and application.is_open_at(now),
+        and application.is_open_at(now)
+        and not services.has_other_active(application),
         "history": application.state_changes.all(),
         "states": ApplicationState,
     }
@@ -87,11 +88,19 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ApplicationForm(data, instance=application)
     formset = team_formset(application, data)
-    if data is not None and _save(request, application, form, formset, now):
-        target = "applications:detail" if "review" in data else "applications:edit"
-        return redirect(target, public_id=application.public_id)
+    seen = data.get("seen") if data is not None else services.version_token(application)
+    if data is not None:
+        try:
+            saved = _save(request, application, form, formset, now, seen)
+        except services.EditConflict as error:
+            messages.error(request, error.message)
+            saved, seen = False, services.version_token(Application.objects.get(pk=application.pk))
+        if saved:
+            target = "applications:detail" if "review" in data else "applications:edit"
+            return redirect(target, public_id=application.public_id)
     team = services.team_of(formset) if formset.is_bound else list(application.team.all())
     context = {
+        "seen": seen,
         "application": application,
         "form": form,
         "formset": formset,
@@ -101,13 +110,16 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "applications/edit.html", context)
 
 
-def _save(request: HttpRequest, application: Application, form, formset, now) -> bool:
-    """Save valid answers, or put every problem next to its field. True when saved."""
+def _save(request: HttpRequest, application: Application, form, formset, now, seen) -> bool:
+    """Save valid answers, or put every problem next to its field. True when saved.
+
+    Raises EditConflict when the application was saved elsewhere after this page was loaded.
+    """
     if not (form.is_valid() and formset.is_valid()):
         messages.error(request, _("Not saved yet: please correct the marked answers."))
         return False
     try:
-        services.save_answers(application, form, formset, by=request.user, now=now)
+        services.save_answers(application, form, formset, by=request.user, now=now, seen=seen)
     except services.Incomplete as error:
         form.add_missing(error.items)
         messages.error(
@@ -119,6 +131,8 @@ def _save(request: HttpRequest, application: Application, form, formset, now) ->
         form.add_error("business_id", error.message)
         messages.error(request, _("Not saved yet: please correct the marked answers."))
         return False
+    except services.EditConflict:
+        raise
     except services.ApplicationError as error:
         messages.error(request, error.message)
         return False
@@ -153,6 +167,9 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
+    if not application.is_editable_at(timezone.now()):
+        messages.info(request, _("This application can no longer be withdrawn here."))
+        return redirect("applications:detail", public_id=application.public_id)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -164,12 +164,12 @@ def test_an_extension_needs_a_reason_and_a_later_time(staff_client, cohort):
     assert application.deadline == dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI)
     note = InternalNote.objects.get()
     assert (note.text, note.author.email) == ("Soitettu hakijalle.", "arvioija@example.fi")
-    (told,) = OutgoingEmail.objects.filter(purpose="application_extended")
+    (told,) = OutgoingEmail.objects.filter(purpose="application_deadline_changed")
     assert told.to == application.applicant.email
     assert "14.2.2022 klo 16.00 (Helsingin aikaa, UTC+2)" in told.body_text
     # Saving the page again with the same extension tells no one anything new.
     staff_client.post(change, posted_form(staff_client.get(change).content.decode()))
-    assert OutgoingEmail.objects.filter(purpose="application_extended").count() == 1
+    assert OutgoingEmail.objects.filter(purpose="application_deadline_changed").count() == 1
 
 
 def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, reviewer):
@@ -305,3 +305,104 @@ def test_xlsx_export_keeps_formula_like_answers_as_text(staff_client, hostile):
 
 def test_staff_cannot_add_applications_in_the_admin(staff_client):
     assert staff_client.get(f"{ADMIN}application/add/").status_code == 403
+
+
+def test_a_note_can_be_added_after_the_cohorts_close_moved_past_an_extension(staff_client, cohort):
+    application = submitted(cohort)
+    services.set_extension(
+        application, dt.datetime(2022, 2, 14, 16, 0, tzinfo=HELSINKI), "Kokous", by=None
+    )
+    cohort.application_closes = dt.datetime(2022, 2, 20, 23, 59, 59, tzinfo=HELSINKI)
+    cohort.save()
+    change = f"{ADMIN}application/{application.pk}/change/"
+    data = posted_form(staff_client.get(change).content.decode())
+    data["notes-0-text"] = "Muistiinpano"
+    assert staff_client.post(change, data).status_code == 302
+    assert InternalNote.objects.get().text == "Muistiinpano"
+
+
+def test_scores_cannot_be_attached_to_another_cohorts_criteria(staff_client, cohort):
+    from academy.tests.factories import CohortFactory
+
+    mine = submitted(cohort)
+    other_cohort = CohortFactory()
+    foreign = other_cohort.review_criteria.first()
+    other = submitted(other_cohort)
+    response = staff_client.post(
+        f"{ADMIN}review/add/?application={other.pk}",
+        {
+            "application": str(mine.pk),
+            "scores-TOTAL_FORMS": "1",
+            "scores-INITIAL_FORMS": "0",
+            "scores-MIN_NUM_FORMS": "0",
+            "scores-MAX_NUM_FORMS": "1000",
+            "scores-0-criterion": str(foreign.pk),
+            "scores-0-value": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert Score.objects.count() == 0
+    # Even a score stored around the admin does not count for the wrong cohort.
+    review = Review.objects.create(application=mine, reviewer=UserFactory())
+    Score.objects.create(review=review, criterion=foreign, value=5)
+    assert with_scores(Application.objects.filter(pk=mine.pk)).get().score is None
+
+
+@pytest.mark.parametrize("state", ["draft", "withdrawn"])
+def test_drafts_and_withdrawn_applications_are_not_reviewed(staff_client, cohort, state):
+    application = ApplicationFactory(cohort=cohort, state=state)
+    criterion = cohort.review_criteria.first()
+    response = staff_client.post(
+        f"{ADMIN}review/add/?application={application.pk}",
+        {
+            "application": str(application.pk),
+            "scores-TOTAL_FORMS": "1",
+            "scores-INITIAL_FORMS": "0",
+            "scores-MIN_NUM_FORMS": "0",
+            "scores-MAX_NUM_FORMS": "1000",
+            "scores-0-criterion": str(criterion.pk),
+            "scores-0-value": "4",
+        },
+    )
+    assert "Only submitted applications are reviewed." in response.content.decode()
+    assert Review.objects.count() == 0
+
+
+def test_a_scored_criterion_cannot_be_deleted_or_moved(staff_client, cohort, reviewer):
+    application = submitted(cohort)
+    score(application, reviewer, {"Tiimi": 4})
+    criterion = cohort.review_criteria.get(name="Tiimi")
+    assert staff_client.get(f"{ADMIN}reviewcriterion/{criterion.pk}/delete/").status_code == 403
+    page = staff_client.get(f"{ADMIN}reviewcriterion/{criterion.pk}/change/").content.decode()
+    assert 'name="cohort"' not in page
+
+
+def test_staff_withdraw_at_the_organisations_request_after_the_close(
+    staff_client, cohort, reviewer
+):
+    import time_machine
+
+    application = submitted(cohort)
+    with time_machine.travel(dt.datetime(2022, 2, 15, 9, 0, tzinfo=HELSINKI), tick=False):
+        response = staff_client.post(
+            f"{ADMIN}application/",
+            {"action": "withdraw", "_selected_action": [str(application.pk)]},
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "withdrawn"
+    assert application.state_changes.last().by == reviewer
+
+
+def test_admin_pages_are_for_staff_only(client, cohort):
+    application = submitted(cohort)
+    client.force_login(application.applicant)
+    for path in (
+        f"{ADMIN}application/",
+        f"{ADMIN}application/{application.pk}/change/",
+        f"{ADMIN}applicationversion/",
+        f"{ADMIN}review/add/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/admin/login/")

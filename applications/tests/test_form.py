@@ -1,13 +1,16 @@
 """The applicant's side: the eligibility question, drafts, validation, the checklist."""
 
-import pytest
+import datetime as dt
 
-from academy.models import TeamRole
+import pytest
+import time_machine
+
+from academy.models import HELSINKI, TeamRole
 from academy.tests.factories import UserFactory
 from applications.models import Application, ApplicationState, ProposedMember
 
 from .conftest import form_data, url
-from .factories import ApplicationFactory
+from .factories import LAST_SECOND, ONE_SECOND_LATE, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +55,43 @@ def test_an_eligible_kind_starts_a_draft_with_the_applicant_as_contact(
     assert Application.objects.count() == 1
 
 
-def test_apply_outside_the_window_explains_when_it_opens_or_closed(signed_in, cohort):
-    import time_machine
-
-    from .factories import ONE_SECOND_LATE
-
-    with time_machine.travel(ONE_SECOND_LATE, tick=False):
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (dt.datetime(2022, 1, 16, 23, 59, 59, tzinfo=HELSINKI), "Haku ei ole vielä auki"),
+        (ONE_SECOND_LATE, "Hakuaika päättyi 11.2.2022 klo 23.59.59"),
+    ],
+)
+def test_apply_outside_the_window_explains_when_it_opens_or_closed(
+    signed_in, cohort, when, expected
+):
+    with time_machine.travel(when, tick=False):
         response = signed_in.post(url("start"), {"kind": "municipality"})
-    assert "Hakuaika päättyi 11.2.2022 klo 23.59.59" in response.content.decode()
+    assert expected in response.content.decode()
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        dt.datetime(2022, 1, 17, 0, 0, 0, tzinfo=HELSINKI),
+        dt.datetime(2022, 2, 11, 23, 59, 59, 999999, tzinfo=HELSINKI),
+    ],
+)
+def test_a_draft_can_be_started_from_the_first_to_the_last_second(signed_in, cohort, when):
+    with time_machine.travel(when, tick=False):
+        signed_in.post(url("start"), {"kind": "municipality"})
+    assert Application.objects.get().state == ApplicationState.DRAFT
+
+
+def test_a_draft_saves_at_the_last_second_and_not_after(signed_in, draft):
+    with time_machine.travel(LAST_SECOND, tick=False):
+        signed_in.post(url("edit", draft), form_data(draft, goals="Viime hetkellä"))
+    with time_machine.travel(ONE_SECOND_LATE, tick=False):
+        response = signed_in.post(url("edit", draft), form_data(draft, goals="Myöhässä"))
+    draft.refresh_from_db()
+    assert draft.goals == "Viime hetkellä"
+    assert response["Location"] == url("detail", draft)
 
 
 def test_a_draft_saves_with_most_answers_missing(signed_in, cohort, applicant, during_call):
