@@ -15,9 +15,13 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 SHAPE = re.compile(r"^([0-9]{7})-([0-9])$")
 
 
+# Dashes a word processor or a phone keyboard puts where the hyphen belongs.
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+
+
 def normalise_business_id(value: str) -> str:
-    """Trim white space and pad an old six-digit ID with its leading zero."""
-    value = "".join((value or "").split())
+    """Trim white space, read any dash as the hyphen, and pad an old six-digit ID with its zero."""
+    value = "".join((value or "").split()).translate(DASHES)
     if re.fullmatch(r"[0-9]{6}-[0-9]", value):
         value = "0" + value
     return value

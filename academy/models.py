@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .business_id import normalise_business_id, validate_business_id
 
@@ -216,10 +217,25 @@ class Cohort(models.Model):
     def interviews_begin_during_call(self) -> bool:
         return self.interviews_start <= self.application_closes.astimezone(HELSINKI).date()
 
+    @property
+    def title(self) -> str:
+        """The public name in the active language when it is used: staff's name is Finnish only.
+
+        Lazy, so that an e-mail context made now reads right in the recipient's language.
+        """
+        return _title(self.year)
+
     def description_in(self, language: str) -> tuple[str, str]:
         """The public description in a language, or the Finnish one, with its language."""
         text = getattr(self, f"description_{language}", "")
         return (text, language) if text else (self.description_fi, "fi")
+
+
+def _year_title(year: int) -> str:
+    return gettext("Low-carbon Procurement Academy %(year)s") % {"year": year}
+
+
+_title = lazy(_year_title, str)
 
 
 class OrganisationKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 
 from . import answers, services
 from .models import (
@@ -24,7 +24,7 @@ from .models import (
     Score,
     StateChange,
 )
-from .resources import ApplicationResource
+from .resources import ApplicationResource, ExportForm, SpreadsheetCSV
 
 
 def with_scores(queryset: QuerySet) -> QuerySet:
@@ -141,7 +141,8 @@ class ApplicationAdminForm(forms.ModelForm):
 @admin.register(Application)
 class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ApplicationResource]
-    formats = [CSV, XLSX]
+    formats = [SpreadsheetCSV, XLSX]
+    export_form_class = ExportForm
     form = ApplicationAdminForm
     list_display = [
         "organisation_name",
@@ -303,6 +304,18 @@ class ScoreFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         application = getattr(self.instance, "application", None)
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and getattr(form, "cleaned_data", {}).get("value")
+        ]
+        if self.instance.conflict_of_interest and kept:
+            raise forms.ValidationError(
+                _(
+                    "Declare a conflict of interest or give scores, not both: remove the scores "
+                    "(tick Delete) to declare a conflict."
+                )
+            )
         for form in self.forms:
             criterion = getattr(form, "cleaned_data", {}).get("criterion")
             if criterion and application and criterion.cohort_id != application.cohort_id:
@@ -314,6 +327,13 @@ class ScoreInline(admin.TabularInline):
     form = ScoreForm
     formset = ScoreFormSet
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Criteria are edited on their own page, not from a reviewer's scores.
+        for flag in ("can_add_related", "can_change_related", "can_delete_related"):
+            setattr(field.widget, flag, False)
+        return field
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         application = obj.application if obj else _application_from(request)
@@ -348,6 +368,12 @@ class ReviewForm(forms.ModelForm):
         model = Review
         fields = ["application", "conflict_of_interest", "conflict_note"]
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("conflict_of_interest") and not data.get("conflict_note"):
+            self.add_error("conflict_note", _("Say briefly what the conflict of interest is."))
+        return data
+
     def clean_application(self) -> Application:
         application = self.cleaned_data["application"]
         if application.state in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
@@ -366,7 +392,7 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["application__cohort", "conflict_of_interest"]
     search_fields = ["application__organisation_name", "reviewer__email"]
     list_select_related = ["application", "reviewer"]
-    raw_id_fields = ["application"]
+    autocomplete_fields = ["application"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["application"] if obj else []
@@ -397,11 +423,3 @@ class ReviewAdmin(admin.ModelAdmin):
         if not change:
             obj.reviewer = request.user
         super().save_model(request, obj, form, change)
-
-    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
-        if form.instance.conflict_of_interest:
-            # A declared conflict replaces the scores: none of them may count.
-            formset.save(commit=False)
-            Score.objects.filter(review=form.instance).delete()
-            return
-        formset.save()

@@ -59,5 +59,7 @@ def missing(application: Application, team: Iterable) -> list[Missing]:
                 )
             )
     if not application.privacy_consent:
-        result.append(Missing("privacy_consent", _("Consent to the privacy notice.")))
+        result.append(
+            Missing("privacy_consent", _("Confirm that you have read the privacy notice."))
+        )
     return result

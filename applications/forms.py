@@ -91,14 +91,28 @@ class ApplicationForm(forms.ModelForm):
                 "The largest procurement categories, e.g. construction, food, ICT."
             ),
             "privacy_consent": _(
-                "I have read the privacy notice and consent to the processing of the personal data "
-                "in this application for selecting the participants."
+                "I have read the privacy notice, and the people named in this application know "
+                "that their details are given to the programme for selecting the participants."
             ),
         }
+
+    business_id = forms.CharField(
+        label=Application._meta.get_field("business_id").verbose_name,
+        help_text=Application._meta.get_field("business_id").help_text,
+        # Room for spaces and dashes around a pasted ID; it is normalised to nine characters.
+        max_length=20,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation_kind"].choices = [("", "---------"), *OrganisationKind.choices]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea) and field.max_length:
+                # A browser cuts a longer paste silently at maxlength; the server explains instead.
+                field.widget.attrs.pop("maxlength", None)
+                limit = _("At most %(limit)s characters.") % {"limit": field.max_length}
+                field.help_text = f"{field.help_text} {limit}".strip()
 
     def clean_business_id(self) -> str:
         value = normalise_business_id(self.cleaned_data["business_id"])
@@ -132,6 +146,15 @@ class ProposedMemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "---------"), *TeamRole.choices]
+        self.fields["role"].required = self.fields["name"].required = False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Role and name are needed for a row that is used; an unused row needs nothing.
+        for name in ("role", "name"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, forms.Field.default_error_messages["required"])
+        return data
 
     def has_changed(self) -> bool:
         # A new row without a name, title or e-mail is an unused row, whichever

@@ -151,7 +151,9 @@ class Application(models.Model):
         _("name of the person who approved taking part"), max_length=SHORT_TEXT, blank=True
     )
     approver_title = models.CharField(_("their title"), max_length=SHORT_TEXT, blank=True)
-    privacy_consent = models.BooleanField(_("consent to the privacy notice"), default=False)
+    privacy_consent = models.BooleanField(
+        _("privacy notice read and the team informed"), default=False
+    )
 
     # Set by staff: a later deadline for this organisation alone.
     deadline_extended_to = models.DateTimeField(

@@ -36,7 +36,7 @@ class DraftReminder(ReminderRule):
     def context(self, obj: Application) -> dict:
         language = obj.applicant.preferred_language
         return {
-            "cohort": obj.cohort.name,
+            "cohort": obj.cohort.title,
             "organisation": obj.organisation_name,
             "deadline": obj.deadline,
             "missing": len(missing(obj, obj.team.all())),

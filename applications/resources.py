@@ -1,8 +1,12 @@
 """The export of every application's answers, for spreadsheets (django-import-export)."""
 
 from django.db.models import QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
+from import_export.formats.base_formats import CSV
+from import_export.forms import SelectableFieldsExportForm
 
 from academy.models import HELSINKI, OrganisationKind, TeamRole
 
@@ -22,6 +26,21 @@ def neutralise(value):
 
 def _helsinki(value) -> str:
     return value.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+class SpreadsheetCSV(CSV):
+    """CSV that Excel opens as it is in Finland: semicolons, and a BOM that says UTF-8."""
+
+    def export_data(self, dataset, **kwargs) -> str:
+        return "\ufeff" + super().export_data(dataset, delimiter=";", **kwargs)
+
+
+class ExportForm(SelectableFieldsExportForm):
+    """The columns to export, labelled with their headings in the staff member's language."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return capfirst(str(field.column_name)) if field else field_name
 
 
 class ApplicationResource(resources.ModelResource):
@@ -57,6 +76,11 @@ class ApplicationResource(resources.ModelResource):
         for name in answers.FIELDS:
             self.fields[name].column_name = labels[name]
 
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = gettext("Applications")
+        return dataset
+
     def filter_export(self, queryset: QuerySet, **kwargs) -> QuerySet:
         return queryset.select_related("cohort", "applicant").prefetch_related("team")
 
@@ -84,9 +108,12 @@ class ApplicationResource(resources.ModelResource):
         volume = application.procurement_volume
         return int(volume) if volume is not None else ""
 
+    def dehydrate_privacy_consent(self, application: Application) -> str:
+        return gettext("Yes") if application.privacy_consent else gettext("No")
+
     def dehydrate_team(self, application: Application) -> str:
         roles = dict(TeamRole.choices)
         return "\n".join(
-            f"{roles.get(m.role, m.role)}: {m.name}, {m.title}, {m.email}"
+            f"{roles.get(m.role, m.role)}: " + ", ".join(p for p in (m.name, m.title, m.email) if p)
             for m in application.team.all()
         )

@@ -161,24 +161,57 @@ def save_answers(
     """
     with transaction.atomic():
         locked = _locked(application)
-        if seen is not None and seen != version_token(locked):
-            raise EditConflict(
-                _(
-                    "Not saved: the application was changed in another window after you opened "
-                    "this page. Your answers are kept below; check them and save again to "
-                    "replace the other changes with yours."
-                )
-            )
-        if locked.state not in ACTIVE_STATES:
-            raise NotAllowed(_("This application can no longer be changed."))
-        if not locked.is_open_at(now):
-            raise WindowClosed(closed_message(locked))
+        _check_editable(locked, now, seen)
         if locked.state == State.SUBMITTED and (items := missing(form.instance, team_of(formset))):
             raise Incomplete(items)
         _save_forms(locked, form, formset)
         if locked.state == State.SUBMITTED:
             record_version(locked, by=by)
     return locked
+
+
+def save_valid_draft_answers(
+    application: Application, form, formset, *, by, now: dt.datetime, seen: str | None = None
+) -> Application:
+    """Keep the valid answers of a draft whose other answers are still being corrected.
+
+    The invalid ones stay as they were stored; the team is kept only when every row is valid.
+    """
+    with transaction.atomic():
+        locked = _locked(application)
+        _check_editable(locked, now, seen)
+        if locked.state != State.DRAFT:
+            raise NotAllowed(_("Only a draft is saved with answers missing."))
+        valid = [
+            name for name in form.fields if name in form.cleaned_data and name not in form.errors
+        ]
+        for name in valid:
+            setattr(locked, name, form.cleaned_data[name])
+        if _place_taken(locked, locked.business_id):
+            raise DuplicateOrganisation(duplicate_message(locked.cohort))
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=[*valid, "updated_at"])
+                if formset.is_valid():
+                    _save_team(locked, formset)
+        except IntegrityError as error:
+            raise DuplicateOrganisation(duplicate_message(locked.cohort)) from error
+    return locked
+
+
+def _check_editable(locked: Application, now: dt.datetime, seen: str | None) -> None:
+    if seen is not None and seen != version_token(locked):
+        raise EditConflict(
+            _(
+                "Not saved: the application was changed in another window after you opened "
+                "this page. Your answers are kept below; check them and save again to "
+                "replace the other changes with yours."
+            )
+        )
+    if locked.state not in ACTIVE_STATES:
+        raise NotAllowed(_("This application can no longer be changed."))
+    if not locked.is_open_at(now):
+        raise WindowClosed(closed_message(locked))
 
 
 def _place_taken(application: Application, business_id: str) -> bool:
@@ -319,7 +352,7 @@ def _queue_extension_mail(application: Application) -> None:
         "application_deadline_changed",
         applicant.email,
         {
-            "cohort": application.cohort.name,
+            "cohort": application.cohort.title,
             "organisation": application.organisation_name,
             "deadline": application.deadline,
             "url": absolute_url(
@@ -340,7 +373,7 @@ def confirmation_context(application: Application, data: dict, language: str) ->
     cohort = application.cohort
     with translation.override(language):
         return {
-            "cohort": cohort.name,
+            "cohort": cohort.title,
             "organisation": application.organisation_name,
             "submitted_at": application.submitted_at,
             "deadline": application.deadline,
@@ -386,7 +419,7 @@ def _queue_submitted_mails(application: Application, version: ApplicationVersion
 
 def _staff_context(application: Application) -> dict:
     return {
-        "cohort": application.cohort.name,
+        "cohort": application.cohort.title,
         "organisation": application.organisation_name,
         "business_id": application.business_id,
         "kind": OrganisationKind(application.organisation_kind).label,
@@ -401,7 +434,7 @@ def _queue_withdrawn_mail(application: Application, change: StateChange) -> None
         "application_withdrawn",
         applicant.email,
         {
-            "cohort": application.cohort.name,
+            "cohort": application.cohort.title,
             "organisation": application.organisation_name,
             "withdrawn_at": change.at,
             "contact_email": application.cohort.contact_email,

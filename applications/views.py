@@ -91,13 +91,16 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     seen = data.get("seen") if data is not None else services.version_token(application)
     if data is not None:
         try:
-            saved = _save(request, application, form, formset, now, seen)
+            outcome = _save(request, application, form, formset, now, seen)
         except services.EditConflict as error:
             messages.error(request, error.message)
-            saved, seen = False, services.version_token(Application.objects.get(pk=application.pk))
-        if saved:
+            outcome = CONFLICT
+        if outcome == SAVED:
             target = "applications:detail" if "review" in data else "applications:edit"
             return redirect(target, public_id=application.public_id)
+        if outcome in (PARTLY_SAVED, CONFLICT):
+            # The page now stands on the stored version: saving again is no conflict.
+            seen = services.version_token(Application.objects.get(pk=application.pk))
     team = services.team_of(formset) if formset.is_bound else list(application.team.all())
     context = {
         "seen": seen,
@@ -110,14 +113,30 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "applications/edit.html", context)
 
 
-def _save(request: HttpRequest, application: Application, form, formset, now, seen) -> bool:
-    """Save valid answers, or put every problem next to its field. True when saved.
+SAVED, PARTLY_SAVED, NOT_SAVED, CONFLICT = "saved", "partly", "not saved", "conflict"
 
+
+def _save(request: HttpRequest, application: Application, form, formset, now, seen) -> str:
+    """Save valid answers, or put every problem next to its field.
+
+    A draft keeps its valid answers even while others are being corrected.
     Raises EditConflict when the application was saved elsewhere after this page was loaded.
     """
     if not (form.is_valid() and formset.is_valid()):
+        if application.state == ApplicationState.DRAFT:
+            services.save_valid_draft_answers(
+                application, form, formset, by=request.user, now=now, seen=seen
+            )
+            messages.warning(
+                request,
+                _(
+                    "The draft has been saved without the marked answers: correct them and "
+                    "save again. What you typed in them is still on the page."
+                ),
+            )
+            return PARTLY_SAVED
         messages.error(request, _("Not saved yet: please correct the marked answers."))
-        return False
+        return NOT_SAVED
     try:
         services.save_answers(application, form, formset, by=request.user, now=now, seen=seen)
     except services.Incomplete as error:
@@ -126,21 +145,21 @@ def _save(request: HttpRequest, application: Application, form, formset, now, se
             request,
             _("Not saved: a submitted application must stay complete. Fill in the marked answers."),
         )
-        return False
+        return NOT_SAVED
     except services.DuplicateOrganisation as error:
         form.add_error("business_id", error.message)
         messages.error(request, _("Not saved yet: please correct the marked answers."))
-        return False
+        return NOT_SAVED
     except services.EditConflict:
         raise
     except services.ApplicationError as error:
         messages.error(request, error.message)
-        return False
+        return NOT_SAVED
     if application.state == ApplicationState.SUBMITTED:
         messages.success(request, _("Your changes have been saved to the submitted application."))
     else:
         messages.success(request, _("Your draft has been saved."))
-    return True
+    return SAVED
 
 
 @login_required

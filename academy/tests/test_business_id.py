@@ -21,6 +21,11 @@ def test_valid_business_ids_pass(business_id):
 
 def test_old_six_digit_id_is_padded_with_its_leading_zero():
     assert normalise_business_id("201256-6") == "0201256-6"
+
+
+@pytest.mark.parametrize("typed", ["0201256\u20136", "0201256\u22126", " 0201256 - 6 "])
+def test_dashes_and_spaces_are_read_as_the_hyphen(typed):
+    assert normalise_business_id(typed) == "0201256-6"
     validate_business_id("201256-6")
 
 

@@ -217,25 +217,22 @@ def test_a_score_outside_1_to_5_is_refused(staff_client, cohort):
     assert Review.objects.count() == 0
 
 
-def test_a_declared_conflict_replaces_the_scores(staff_client, cohort, reviewer):
+def test_a_conflict_is_declared_with_a_note_and_without_scores(staff_client, cohort, reviewer):
     application = submitted(cohort)
     review = score(application, reviewer, {"Tiimi": 5})
-    response = staff_client.post(
-        f"{ADMIN}review/{review.pk}/change/",
-        {
-            "conflict_of_interest": "on",
-            "conflict_note": "Entinen työnantaja",
-            "scores-TOTAL_FORMS": "1",
-            "scores-INITIAL_FORMS": "1",
-            "scores-MIN_NUM_FORMS": "0",
-            "scores-MAX_NUM_FORMS": "1000",
-            "scores-0-id": str(review.scores.get().pk),
-            "scores-0-review": str(review.pk),
-            "scores-0-criterion": str(review.scores.get().criterion_id),
-            "scores-0-value": "5",
-        },
-    )
-    assert response.status_code == 302
+    change = f"{ADMIN}review/{review.pk}/change/"
+    data = posted_form(staff_client.get(change).content.decode())
+    data["conflict_of_interest"] = "on"
+    html = staff_client.post(change, data).content.decode()
+    assert "Say briefly what the conflict of interest is." in html
+    data["conflict_note"] = "Entinen työnantaja"
+    html = staff_client.post(change, data).content.decode()
+    assert "Declare a conflict of interest or give scores, not both" in html
+    assert Score.objects.count() == 1
+    data["scores-0-DELETE"] = "on"
+    assert staff_client.post(change, data).status_code == 302
+    review.refresh_from_db()
+    assert review.conflict_of_interest
     assert Score.objects.count() == 0
     assert with_scores(Application.objects.filter(pk=application.pk)).get().score is None
 
@@ -279,7 +276,9 @@ def hostile(cohort, reviewer):
 
 
 def test_csv_export_has_every_answer_and_no_formulas(staff_client, hostile):
-    rows = list(csv.DictReader(io.StringIO(export(staff_client, "csv").decode("utf-8-sig"))))
+    content = export(staff_client, "csv")
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     (row,) = rows
     assert row["name of the organisation"] == "'" + FORMULAS[0]
     assert row["the organisation's goals for the programme"] == "'+1+1"
@@ -289,13 +288,20 @@ def test_csv_export_has_every_answer_and_no_formulas(staff_client, hostile):
     assert row["state"] == "Submitted"
     assert row["weighted score"] == "4.00"
     assert row["annual procurement volume (€, VAT excluded)"] == "125000000"
-    assert "Maija Meikäläinen" in row["proposed team"]
+    assert row["proposed team"] == (
+        "Person responsible for procurement (e.g. procurement or finance manager): "
+        "Maija Meikäläinen, Hankintapäällikkö, maija@example.fi\n"
+        "Sustainability or responsibility specialist or manager: "
+        "Ville Vastuullinen, Ympäristöasiantuntija, ville@example.fi"
+    )
+    assert row["privacy notice read and the team informed"] == "Yes"
     assert row["submitted (Helsinki time)"] == "2022-02-01 12:00:00"
 
 
 def test_xlsx_export_keeps_formula_like_answers_as_text(staff_client, hostile):
     book = openpyxl.load_workbook(io.BytesIO(export(staff_client, "xlsx")))
     sheet = book.active
+    assert sheet.title == "Applications"
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert values["name of the organisation"] == "'" + FORMULAS[0]

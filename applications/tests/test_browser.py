@@ -24,6 +24,7 @@ def open_call(live_server):
     CohortFactory(
         name="Vähähiilisten hankintojen akatemia",
         slug="akatemia",
+        year=now.year,
         application_opens=now - dt.timedelta(days=7),
         application_closes=now + dt.timedelta(days=14),
         interviews_start=(now + dt.timedelta(days=3)).date(),
@@ -124,7 +125,7 @@ def test_an_organisation_applies_saves_a_draft_comes_back_and_submits(
     page.keyboard.press("Enter")
 
     expect(page.get_by_text("Kaikki vastaukset on täytetty")).to_be_visible()
-    submit = page.get_by_role("button", name="Lähetä hakemus")
+    submit = page.get_by_role("button", name="Lähetä hakemus").first
     submit.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text(f"Vahvistus on lähetetty osoitteeseen {address}")).to_be_visible()
@@ -139,8 +140,9 @@ def test_an_organisation_applies_saves_a_draft_comes_back_and_submits(
         ("sustainability_specialist", "Ville Vastuullinen"),
     ]
     confirmation = OutgoingEmail.objects.get(purpose="application_submitted", to=address)
+    year = Cohort.objects.get().year
     assert confirmation.subject == (
-        "Hakemus vastaanotettu: Esimerkkilän kaupunki – Vähähiilisten hankintojen akatemia"
+        f"Hakemus vastaanotettu: Esimerkkilän kaupunki – Vähähiilisten hankintojen akatemia {year}"
     )
     assert "Koulukeskuksen peruskorjaus" in confirmation.body_text
     assert OutgoingEmail.objects.filter(purpose="application_received").count() == 1
@@ -196,3 +198,53 @@ def test_staff_score_an_application_in_the_admin(
     # (2·2 + 3·1.5 + 4·1 + 5·1.5) / 6 = 3.33
     expect(page.locator("td.field-score_display")).to_have_text("3.33")
     assert csp_violations == []
+
+
+@pytest.mark.parametrize("name", ["index", "detail", "edit", "withdraw"])
+def test_the_applicant_pages_reflow_on_a_narrow_screen(
+    page: Page, live_server, open_call, django_user_model, name
+):
+    """WCAG 2.1 1.4.10: no sideways scrolling of the page at 320 CSS pixels."""
+    from django.urls import reverse
+
+    from .factories import ApplicationFactory
+
+    user = django_user_model.objects.create_user("kapea@example.fi", "kapea-2022", name="Kapea")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    application = ApplicationFactory(cohort=Cohort.objects.get(), applicant=user)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(open_call + "/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill("kapea-2022")
+    page.locator("#id_password").press("Enter")
+    kwargs = {} if name == "index" else {"public_id": application.public_id}
+    page.goto(open_call + reverse(f"applications:{name}", kwargs=kwargs))
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_refused_save_moves_focus_to_the_error_summary(
+    page: Page, live_server, open_call, django_user_model, assert_accessible
+):
+    from django.urls import reverse
+
+    from .factories import ApplicationFactory
+
+    user = django_user_model.objects.create_user("virhe@example.fi", "virhe-2022", name="Virhe")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    application = ApplicationFactory(cohort=Cohort.objects.get(), applicant=user)
+    page.goto(open_call + "/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill("virhe-2022")
+    page.locator("#id_password").press("Enter")
+    page.goto(open_call + reverse("applications:edit", kwargs={"public_id": application.public_id}))
+    page.locator("#id_business_id").fill("1234567-8")
+    page.locator("#id_goals").fill("Uusi tavoite")
+    page.get_by_role("button", name="Tallenna luonnos").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_contain_text("Y-tunnus")
+    expect(page.locator("#id_business_id")).to_have_value("1234567-8")
+    assert_accessible(page)
+    application.refresh_from_db()
+    assert application.goals == "Uusi tavoite"

@@ -124,16 +124,33 @@ def test_a_draft_saves_with_most_answers_missing(signed_in, cohort, applicant, d
 def test_invalid_answers_are_explained_at_the_field_and_nothing_typed_is_lost(
     signed_in, draft, during_call, field, value, message
 ):
+    stored = getattr(draft, field)
     data = form_data(draft, goals="Uusi tavoite, jota ei saa menettää")
     data[field] = value
     response = signed_in.post(url("edit", draft), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
-    assert "Uusi tavoite, jota ei saa menettää" in html
-    assert f'id="error_1_id_{field}"' in html or f"id_{field}" in html
+    assert f'id="error_1_id_{field}"' in html
+    assert "Luonnos on tallennettu ilman merkittyjä vastauksia" in html
+    # The invalid answer is still on the page as typed, and not stored ...
+    assert (f">\n{value}</textarea>" in html) or (f'value="{value}"' in html)
     draft.refresh_from_db()
-    assert draft.goals != "Uusi tavoite, jota ei saa menettää"
+    assert getattr(draft, field) == stored
+    # ... while the valid ones of the draft are kept.
+    assert draft.goals == "Uusi tavoite, jota ei saa menettää"
+
+
+def test_a_submitted_application_keeps_nothing_from_a_form_with_errors(
+    signed_in, draft, during_call
+):
+    signed_in.post(url("submit", draft))
+    data = form_data(draft, goals="Uusi tavoite", contact_email="ei-osoite")
+    response = signed_in.post(url("edit", draft), data)
+    assert "Ei vielä tallennettu" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.goals != "Uusi tavoite"
+    assert draft.versions.count() == 1
 
 
 def test_business_id_is_normalised_from_an_old_six_digit_form(signed_in, draft, during_call):

@@ -88,7 +88,7 @@ def test_an_incomplete_draft_is_not_submitted(signed_in, draft, during_call):
     draft.refresh_from_db()
     assert draft.state == ApplicationState.DRAFT
     page = signed_in.get(url("detail", draft)).content.decode()
-    assert "Anna suostumus tietosuojaselosteen mukaiseen käsittelyyn." in page
+    assert "Vahvista, että olet lukenut tietosuojaselosteen." in page
     assert "Nimeä henkilö rooliin" in page
 
 
