@@ -159,3 +159,21 @@ def test_failed_sign_ins_are_rate_limited(client):
     response = client.post(login, {"login": "kohde@example.fi", "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_verification_code_signs_in_and_continues_where_the_person_was_going(
+    client, deliver_mail
+):
+    with deliver_mail():
+        response = client.post(url("account_signup") + "?next=/apply/", SIGNUP)
+    code_page = response["Location"]
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    assert "Hei," in mail.outbox[-1].body
+    assert "Terve palvelusta" not in mail.outbox[-1].body
+    response = client.post(code_page, {"code": "AAAA-AAAA"})
+    assert "_auth_user_id" not in client.session
+    response = client.post(code_page, {"code": code})
+    assert response.status_code == 302
+    assert response["Location"] == "/apply/"
+    assert "_auth_user_id" in client.session
+    assert EmailAddress.objects.get(email="hankinta@esimerkkila.fi").verified
