@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -55,7 +56,10 @@ def render_sections(data: dict) -> str:
         rows = format_html_join(
             "",
             "<tr><th scope='row'>{}</th><td>{}</td></tr>",
-            ((item["label"].capitalize(), item["value"] or "–") for item in section["items"]),
+            (
+                (item["label"].capitalize(), linebreaksbr(item["value"], autoescape=True) or "–")
+                for item in section["items"]
+            ),
         )
         parts.append(format_html("<h3>{}</h3><table>{}</table>", section["title"], rows))
     team = format_html_join(
@@ -223,7 +227,9 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("weighted score"), ordering="score")
     def score_display(self, application: Application) -> str:
-        return f"{application.score:.2f}" if application.score is not None else "–"
+        if application.score is None:
+            return "–"
+        return formats.number_format(application.score, 2, use_l10n=True)
 
     @admin.display(description=_("answers"))
     def answers_display(self, application: Application) -> str:

@@ -95,3 +95,14 @@ register(
 register(
     Purpose("application_withdrawn", _("Application withdrawn: confirmation"), _withdrawn_sample)
 )
+register(
+    Purpose(
+        "application_withdrawn_staff",
+        _("Application withdrawn: notice to staff"),
+        lambda: {
+            **_withdrawn_sample(),
+            "reason": "Resurssit eivät riitä tänä vuonna.",
+            "url": "https://example.fi/admin/applications/application/1/change/",
+        },
+    )
+)

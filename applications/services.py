@@ -295,7 +295,7 @@ def withdraw_application(
         was_submitted = locked.state == State.SUBMITTED
         change = transition(locked, State.WITHDRAWN, by=by, at=now, note=reason)
         if was_submitted:
-            _queue_withdrawn_mail(locked, change)
+            _queue_withdrawn_mails(locked, change)
     return locked
 
 
@@ -428,19 +428,32 @@ def _staff_context(application: Application) -> dict:
     }
 
 
-def _queue_withdrawn_mail(application: Application, change: StateChange) -> None:
+def _queue_withdrawn_mails(application: Application, change: StateChange) -> None:
+    """A confirmation to the applicant and a notice to staff, who may have planned an interview."""
     applicant = application.applicant
+    context = {
+        "cohort": application.cohort.title,
+        "organisation": application.organisation_name,
+        "withdrawn_at": change.at,
+        "contact_email": application.cohort.contact_email,
+        "reason": change.note,
+    }
+    key = f"application:{application.pk}:withdrawn:{change.pk}"
     queue_email(
         "application_withdrawn",
         applicant.email,
-        {
-            "cohort": application.cohort.title,
-            "organisation": application.organisation_name,
-            "withdrawn_at": change.at,
-            "contact_email": application.cohort.contact_email,
-        },
-        f"application:{application.pk}:withdrawn:{change.pk}",
+        context,
+        key,
         recipient=applicant,
+        about=application,
+        cohort=application.cohort,
+    )
+    queue_email(
+        "application_withdrawn_staff",
+        application.cohort.contact_email,
+        {**context, "url": _staff_context(application)["url"]},
+        f"{key}:staff",
+        language=settings.LANGUAGE_CODE,
         about=application,
         cohort=application.cohort,
     )

@@ -221,7 +221,11 @@ def test_withdraw_and_reopen(signed_in, draft, during_call, deliver_mail):
     draft.refresh_from_db()
     assert draft.state == ApplicationState.WITHDRAWN
     assert draft.state_changes.last().note == "Resurssit eivät riitä"
-    assert any(m.subject.startswith("Hakemus peruttu") for m in mail.outbox)
+    (notice,) = [
+        m for m in mail.outbox if m.to == ["akatemia@example.fi"] and "peruttu" in m.subject
+    ]
+    assert "Syy: Resurssit eivät riitä" in notice.body
+    assert any(m.to == [draft.applicant.email] and "peruttu" in m.subject for m in mail.outbox)
     signed_in.post(url("reopen", draft))
     draft.refresh_from_db()
     assert draft.state == ApplicationState.DRAFT
