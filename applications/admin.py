@@ -168,25 +168,7 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         StateChangeInline,
         VersionInline,
     ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "cohort",
-                    "state",
-                    "applicant",
-                    "created_at",
-                    "submitted_at",
-                    "score_display",
-                    "review_link",
-                ]
-            },
-        ),
-        (_("Deadline extension"), {"fields": ["deadline_extended_to", "extension_reason"]}),
-        (_("Answers"), {"fields": ["answers_display"]}),
-    ]
-    readonly_fields = [
+    overview = [
         "cohort",
         "state",
         "applicant",
@@ -194,8 +176,13 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         "submitted_at",
         "score_display",
         "review_link",
-        "answers_display",
     ]
+    fieldsets = [
+        (None, {"fields": overview}),
+        (_("Deadline extension"), {"fields": ["deadline_extended_to", "extension_reason"]}),
+        (_("Answers"), {"fields": ["answers_display"]}),
+    ]
+    readonly_fields = [*overview, "answers_display"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return with_scores(super().get_queryset(request))

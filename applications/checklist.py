@@ -12,27 +12,12 @@ from django.utils.translation import gettext as _
 
 from academy.models import TeamRole
 
+from . import answers
 from .models import REQUIRED_ROLES, Application
 
-REQUIRED_FIELDS = (
-    "organisation_name",
-    "business_id",
-    "organisation_kind",
-    "region",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_phone",
-    "motivation",
-    "goals",
-    "climate_targets",
-    "procurement_strategy",
-    "earlier_work",
-    "procurement_volume",
-    "main_categories",
-    "pilot_candidate",
-    "approver_name",
-    "approver_title",
+# Every answer but the website; the privacy checkbox has its own message below.
+REQUIRED_FIELDS = tuple(
+    name for name in answers.FIELDS if name not in {"website", "privacy_consent"}
 )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.business_id import normalise_business_id
 from academy.models import OrganisationKind, TeamRole
 
+from . import answers
 from .models import ACTIVE_STATES, Application, ProposedMember
 from .services import duplicate_message
 
@@ -43,28 +44,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         formfield_callback = _formfield
-        fields = [
-            "organisation_name",
-            "business_id",
-            "organisation_kind",
-            "region",
-            "website",
-            "contact_name",
-            "contact_title",
-            "contact_email",
-            "contact_phone",
-            "motivation",
-            "goals",
-            "climate_targets",
-            "procurement_strategy",
-            "earlier_work",
-            "procurement_volume",
-            "main_categories",
-            "pilot_candidate",
-            "approver_name",
-            "approver_title",
-            "privacy_consent",
-        ]
+        fields = list(answers.FIELDS)
         widgets = {
             "motivation": TEXTAREA,
             "goals": TEXTAREA,

@@ -173,23 +173,30 @@ def test_an_extension_needs_a_reason_and_a_later_time(staff_client, cohort):
     assert OutgoingEmail.objects.filter(purpose="application_deadline_changed").count() == 1
 
 
-def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, reviewer):
-    application = submitted(cohort)
-    add = f"{ADMIN}review/add/?application={application.pk}"
-    form = staff_client.get(add)
-    assert form.status_code == 200
-    criteria = list(cohort.review_criteria.all())
+def new_review(application, scores: list[tuple], address_application=None) -> tuple[str, dict]:
+    """The add page's address and what it posts: (criterion, value, comment) per score row."""
+    shown = address_application or application
     data = {
         "application": str(application.pk),
-        "scores-TOTAL_FORMS": str(len(criteria)),
+        "scores-TOTAL_FORMS": str(len(scores)),
         "scores-INITIAL_FORMS": "0",
         "scores-MIN_NUM_FORMS": "0",
         "scores-MAX_NUM_FORMS": "1000",
     }
-    for index, criterion in enumerate(criteria):
+    for index, (criterion, value, comment) in enumerate(scores):
         data[f"scores-{index}-criterion"] = str(criterion.pk)
-        data[f"scores-{index}-value"] = str(index + 2)
-        data[f"scores-{index}-comment"] = f"Perustelu {index}"
+        data[f"scores-{index}-value"] = str(value)
+        data[f"scores-{index}-comment"] = comment
+    return f"{ADMIN}review/add/?application={shown.pk}", data
+
+
+def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, reviewer):
+    application = submitted(cohort)
+    criteria = list(cohort.review_criteria.all())
+    add, data = new_review(
+        application, [(c, index + 2, f"Perustelu {index}") for index, c in enumerate(criteria)]
+    )
+    assert staff_client.get(add).status_code == 200
     response = staff_client.post(add, data)
     assert response.status_code == 302
     review = Review.objects.get()
@@ -202,18 +209,7 @@ def test_a_reviewer_scores_each_criterion_with_a_comment(staff_client, cohort, r
 def test_a_score_outside_1_to_5_is_refused(staff_client, cohort):
     application = submitted(cohort)
     criterion = cohort.review_criteria.first()
-    response = staff_client.post(
-        f"{ADMIN}review/add/?application={application.pk}",
-        {
-            "application": str(application.pk),
-            "scores-TOTAL_FORMS": "1",
-            "scores-INITIAL_FORMS": "0",
-            "scores-MIN_NUM_FORMS": "0",
-            "scores-MAX_NUM_FORMS": "1000",
-            "scores-0-criterion": str(criterion.pk),
-            "scores-0-value": "6",
-        },
-    )
+    response = staff_client.post(*new_review(application, [(criterion, 6, "")]))
     assert response.status_code == 200
     assert Review.objects.count() == 0
 
@@ -335,18 +331,8 @@ def test_scores_cannot_be_attached_to_another_cohorts_criteria(staff_client, coh
     other_cohort = CohortFactory()
     foreign = other_cohort.review_criteria.first()
     other = submitted(other_cohort)
-    response = staff_client.post(
-        f"{ADMIN}review/add/?application={other.pk}",
-        {
-            "application": str(mine.pk),
-            "scores-TOTAL_FORMS": "1",
-            "scores-INITIAL_FORMS": "0",
-            "scores-MIN_NUM_FORMS": "0",
-            "scores-MAX_NUM_FORMS": "1000",
-            "scores-0-criterion": str(foreign.pk),
-            "scores-0-value": "5",
-        },
-    )
+    # The address names the other cohort's application; the form names the first one.
+    response = staff_client.post(*new_review(mine, [(foreign, 5, "")], address_application=other))
     assert response.status_code == 200
     assert Score.objects.count() == 0
     # Even a score stored around the admin does not count for the wrong cohort.
@@ -359,18 +345,7 @@ def test_scores_cannot_be_attached_to_another_cohorts_criteria(staff_client, coh
 def test_drafts_and_withdrawn_applications_are_not_reviewed(staff_client, cohort, state):
     application = ApplicationFactory(cohort=cohort, state=state)
     criterion = cohort.review_criteria.first()
-    response = staff_client.post(
-        f"{ADMIN}review/add/?application={application.pk}",
-        {
-            "application": str(application.pk),
-            "scores-TOTAL_FORMS": "1",
-            "scores-INITIAL_FORMS": "0",
-            "scores-MIN_NUM_FORMS": "0",
-            "scores-MAX_NUM_FORMS": "1000",
-            "scores-0-criterion": str(criterion.pk),
-            "scores-0-value": "4",
-        },
-    )
+    response = staff_client.post(*new_review(application, [(criterion, 4, "")]))
     assert "Only submitted applications are reviewed." in response.content.decode()
     assert Review.objects.count() == 0
 
