@@ -136,6 +136,11 @@ class Cohort(models.Model):
     ends_on = models.DateField(
         _("programme ends"), help_text=_("The last day of the programme's sessions.")
     )
+    interview_change_cutoff_hours = models.PositiveSmallIntegerField(
+        _("interviews can be moved or cancelled until (hours before)"),
+        default=24,
+        help_text=_("After this, applicants ask staff to move or cancel their interview."),
+    )
     contact_email = models.EmailField(_("contact e-mail"))
     description_fi = models.TextField(_("public description (Finnish)"), blank=True)
     description_sv = models.TextField(_("public description (Swedish)"), blank=True)

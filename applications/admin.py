@@ -1,10 +1,15 @@
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +17,17 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
-from . import answers, services
+from academy.models import Cohort, User
+
+from . import answers, interviews, services
 from .models import (
     ACTIVE_STATES,
     Application,
     ApplicationState,
     ApplicationVersion,
     InternalNote,
+    Interview,
+    InterviewSlot,
     ProposedMember,
     Review,
     ReviewCriterion,
@@ -142,6 +151,23 @@ class ApplicationAdminForm(forms.ModelForm):
         return data
 
 
+class InterviewBookedFilter(admin.SimpleListFilter):
+    """Every applicant is interviewed: staff see at a glance who has not booked."""
+
+    title = _("interview")
+    parameter_name = "interview"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("booked", _("Booked")), ("missing", _("Not booked"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "missing":
+            return queryset.without_interview()
+        if self.value() == "booked":
+            return queryset.exclude(pk__in=queryset.without_interview().values("pk"))
+        return queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ApplicationResource]
@@ -154,9 +180,10 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         "state",
         "submitted_at",
         "score_display",
+        "interview_display",
         "cohort",
     ]
-    list_filter = ["state", "organisation_kind", "cohort"]
+    list_filter = ["state", "organisation_kind", "cohort", InterviewBookedFilter]
     actions = ["withdraw"]
     search_fields = ["organisation_name", "business_id", "contact_name", "contact_email"]
     list_select_related = ["cohort"]
@@ -185,7 +212,14 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     readonly_fields = [*overview, "answers_display"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return with_scores(super().get_queryset(request))
+        booked = Interview.objects.active().select_related("slot")
+        return with_scores(super().get_queryset(request)).prefetch_related(
+            Prefetch("interviews", booked, to_attr="booked")
+        )
+
+    @admin.display(description=_("interview"))
+    def interview_display(self, application: Application) -> str:
+        return str(application.booked[0].slot) if application.booked else "–"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Applications are made on the public pages by the organisations themselves.
@@ -416,3 +450,194 @@ class ReviewAdmin(admin.ModelAdmin):
         if not change:
             obj.reviewer = request.user
         super().save_model(request, obj, form, change)
+
+
+class SlotGenerationForm(forms.Form):
+    """Many slots at once: every day of a period, from a daily start to a daily end."""
+
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), label=_("cohort"))
+    first_day = forms.DateField(label=_("first day"), widget=AdminDateWidget)
+    last_day = forms.DateField(label=_("last day"), widget=AdminDateWidget)
+    weekdays_only = forms.BooleanField(label=_("weekdays only"), required=False, initial=True)
+    day_starts = forms.TimeField(label=_("daily start (Finnish time)"), initial=dt.time(9, 0))
+    day_ends = forms.TimeField(label=_("daily end (Finnish time)"), initial=dt.time(16, 0))
+    length = forms.IntegerField(label=_("length (minutes)"), min_value=5, max_value=480, initial=45)
+    buffer = forms.IntegerField(
+        label=_("buffer between interviews (minutes)"), min_value=0, max_value=240, initial=15
+    )
+    interviewers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_staff=True), required=False, label=_("interviewers")
+    )
+    meeting_url = forms.URLField(
+        label=_("online meeting link"), required=False, assume_scheme="https"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot come before the first."))
+        if first and last and (last - first).days > 60:
+            self.add_error("last_day", _("Generate at most 60 days at a time."))
+        starts, ends = data.get("day_starts"), data.get("day_ends")
+        if starts and ends and ends <= starts:
+            self.add_error("day_ends", _("The day must end after it starts."))
+        return data
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "booked_by_display", "interviewer_names"]
+    list_filter = ["cohort", ("interviews", admin.EmptyFieldListFilter)]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["interviewers"]
+    actions = ["delete_free"]
+    change_list_template = "admin/applications/interviewslot/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        booked = Interview.objects.active().select_related("application")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("cohort")
+            .prefetch_related("interviewers", Prefetch("interviews", booked, to_attr="booked"))
+        )
+
+    @admin.display(description=_("booked by"))
+    def booked_by_display(self, slot: InterviewSlot) -> str:
+        return slot.booked[0].application.organisation_name if slot.booked else "–"
+
+    @admin.display(description=_("interviewers"))
+    def interviewer_names(self, slot: InterviewSlot) -> str:
+        return ", ".join(person.get_full_name() for person in slot.interviewers.all())
+
+    def get_urls(self):
+        generate = self.admin_site.admin_view(self.generate_view)
+        return [
+            path("generate/", generate, name="applications_interviewslot_generate"),
+            *super().get_urls(),
+        ]
+
+    def generate_view(self, request: HttpRequest):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SlotGenerationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            created = interviews.generate_slots(
+                data["cohort"],
+                first_day=data["first_day"],
+                last_day=data["last_day"],
+                day_starts=data["day_starts"],
+                day_ends=data["day_ends"],
+                length=dt.timedelta(minutes=data["length"]),
+                buffer=dt.timedelta(minutes=data["buffer"]),
+                interviewers=data["interviewers"],
+                meeting_url=data["meeting_url"],
+                weekdays_only=data["weekdays_only"],
+            )
+            self.message_user(
+                request,
+                ngettext("%(count)d slot created.", "%(count)d slots created.", len(created))
+                % {"count": len(created)},
+            )
+            return redirect("admin:applications_interviewslot_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Generate interview slots"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/applications/interviewslot/generate.html", context)
+
+    @admin.action(
+        description=_("Delete the selected slots that nobody has booked"), permissions=["delete"]
+    )
+    def delete_free(self, request: HttpRequest, queryset: QuerySet) -> None:
+        free = queryset.free()
+        # A cancelled booking still points at its slot: it goes with the slot.
+        Interview.objects.filter(slot__in=free).delete()
+        count, _details = InterviewSlot.objects.filter(pk__in=free.values("pk")).delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d free slot deleted.", "%(count)d free slots deleted.", count)
+            % {"count": count},
+        )
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["application", "slot", "no_show", "assessment", "notes"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        application = data.get("application") or getattr(self.instance, "application", None)
+        slot = data.get("slot")
+        if application and slot and application.cohort_id != slot.cohort_id:
+            self.add_error("slot", _("This slot belongs to another cohort."))
+        if application and application.state != ApplicationState.SUBMITTED:
+            self.add_error(None, _("Only a submitted application is interviewed."))
+        others = Interview.objects.active().exclude(pk=self.instance.pk)
+        if slot and others.filter(slot=slot).exists():
+            self.add_error("slot", _("This time has already been booked."))
+        if application and others.filter(application=application).exists():
+            self.add_error("application", _("This application already has an interview."))
+        return data
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    """The interview desk: who is booked when, the assessment, notes and no-shows."""
+
+    form = InterviewForm
+    list_display = ["slot", "application", "no_show", "assessed", "cancelled_at"]
+    list_filter = ["slot__cohort", "no_show", ("cancelled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["application__organisation_name", "application__business_id"]
+    list_select_related = ["slot", "application"]
+    autocomplete_fields = ["application"]
+    readonly_fields = ["booked_at", "booked_by", "cancelled_at", "cancelled_by", "sequence"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = list(self.readonly_fields)
+        return [*fields, "application"] if obj else fields
+
+    @admin.display(description=_("assessed"), boolean=True)
+    def assessed(self, interview: Interview) -> bool:
+        return bool(interview.assessment)
+
+    def save_model(self, request: HttpRequest, obj: Interview, form, change: bool) -> None:
+        # Booking and moving go through the services: the locks, the calendar
+        # invitation and its SEQUENCE are the same as when the applicant does it.
+        # The form has checked that the slot is free; a booking made in the moment
+        # between is refused by the database, and the page fails rather than double-book.
+        now = timezone.now()
+        if not change:
+            booked = interviews.book_interview(obj.slot, obj.application, by=request.user, now=now)
+            obj.pk = booked.pk
+        elif "slot" in form.changed_data:
+            original = Interview.objects.get(pk=obj.pk)
+            interviews.reschedule_interview(
+                original, obj.slot, by=request.user, now=now, by_staff=True
+            )
+        Interview.objects.filter(pk=obj.pk).update(
+            no_show=obj.no_show, assessment=obj.assessment, notes=obj.notes
+        )
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Cancel the selected interviews"), permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for interview in queryset.active():
+            interviews.cancel_interview(
+                interview, by=request.user, now=timezone.now(), by_staff=True
+            )
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d interview cancelled.", "%(count)d interviews cancelled.", done)
+            % {"count": done},
+        )
+
+    actions = ["cancel"]

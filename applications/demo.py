@@ -12,7 +12,16 @@ from django.db import transaction
 from academy.demo import ORGANISATIONS
 from academy.models import HELSINKI, Cohort, TeamRole, User
 
-from .models import Application, ApplicationState, ProposedMember, Review, Score, StateChange
+from .interviews import generate_slots
+from .models import (
+    Application,
+    ApplicationState,
+    Interview,
+    ProposedMember,
+    Review,
+    Score,
+    StateChange,
+)
 from .services import record_version
 
 ANSWERS = {
@@ -70,6 +79,34 @@ def load_demo_applications(cohort: Cohort, reviewer: User) -> None:
             _submit(application, _opened(cohort, days))
             if index == 0:
                 _review(application, reviewer)
+    _interviews(cohort, reviewer)
+
+
+def _interviews(cohort: Cohort, interviewer: User) -> None:
+    """Slots on the first two interview days, and the first two submitted applications booked."""
+    if cohort.interview_slots.exists():
+        return
+    first_day = cohort.interviews_start + dt.timedelta(days=7)
+    slots = generate_slots(
+        cohort,
+        first_day=first_day,
+        last_day=first_day + dt.timedelta(days=1),
+        day_starts=dt.time(9, 0),
+        day_ends=dt.time(12, 0),
+        length=dt.timedelta(minutes=45),
+        buffer=dt.timedelta(minutes=15),
+        interviewers=[interviewer],
+        meeting_url="https://meet.example.fi/akatemia-haastattelu",
+    )
+    submitted = Application.objects.filter(cohort=cohort, state=ApplicationState.SUBMITTED)
+    for slot, application in zip(slots, submitted.order_by("submitted_at")[:2], strict=False):
+        # Stored directly, like the applications: a demo sends no invitations.
+        Interview.objects.create(
+            application=application,
+            slot=slot,
+            booked_at=application.submitted_at,
+            booked_by=application.applicant,
+        )
 
 
 def _team(application: Application) -> None:

@@ -19,6 +19,7 @@ def _confirmation_sample() -> dict:
         "decisions_on": dt.date(2022, 2, 25),
         "contact_email": "akatemia@example.fi",
         "url": "https://example.fi/applications/…/",
+        "interview_url": "https://example.fi/applications/…/interview/",
         "sections": [
             {
                 "title": "Organisaatio",
@@ -104,5 +105,53 @@ register(
             "reason": "Resurssit eivät riitä tänä vuonna.",
             "url": "https://example.fi/admin/applications/application/1/change/",
         },
+    )
+)
+
+
+def _interview_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "starts_at": dt.datetime(2022, 2, 2, 10, 0, tzinfo=HELSINKI),
+        "ends_at": dt.datetime(2022, 2, 2, 10, 45, tzinfo=HELSINKI),
+        "meeting_url": "https://meet.example.fi/akatemia",
+        "cutoff_hours": 24,
+        "url": "https://example.fi/applications/…/interview/",
+        "contact_email": "akatemia@example.fi",
+    }
+
+
+register(
+    Purpose(
+        "interview_booked", _("Interview booked, with a calendar invitation"), _interview_sample
+    )
+)
+register(
+    Purpose("interview_moved", _("Interview moved, with a calendar update"), _interview_sample)
+)
+register(
+    Purpose(
+        "interview_cancelled",
+        _("Interview cancelled, with a calendar cancellation"),
+        _interview_sample,
+    )
+)
+register(
+    Purpose(
+        "interview_booking_reminder",
+        _("Reminder: book an interview time"),
+        lambda: {
+            **_interview_sample(),
+            "interviews_end": dt.date(2022, 2, 20),
+        },
+    )
+)
+register(Purpose("interview_reminder", _("Reminder: interview tomorrow"), _interview_sample))
+register(
+    Purpose(
+        "interview_reminder_staff",
+        _("Reminder to the interviewers: interview tomorrow"),
+        _interview_sample,
     )
 )

@@ -37,6 +37,12 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
     def active(self) -> "ApplicationQuerySet":
         return self.filter(state__in=ACTIVE_STATES)
 
+    def without_interview(self) -> "ApplicationQuerySet":
+        booked = Interview.objects.filter(
+            application=models.OuterRef("pk"), cancelled_at__isnull=True
+        )
+        return self.exclude(models.Exists(booked))
+
     def of(self, user) -> "ApplicationQuerySet":
         """The applications a person may see on the public pages: the ones they started."""
         if not user.is_authenticated:
@@ -433,3 +439,114 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class InterviewSlotQuerySet(models.QuerySet["InterviewSlot"]):
+    def free(self) -> "InterviewSlotQuerySet":
+        """Slots without a standing booking (a cancelled one frees its slot)."""
+        booked = Interview.objects.filter(slot=models.OuterRef("pk"), cancelled_at__isnull=True)
+        return self.exclude(models.Exists(booked))
+
+
+class InterviewSlot(models.Model):
+    """A time staff offer for one interview."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="interview_slots", verbose_name=_("cohort")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    interviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="interview_slots",
+        verbose_name=_("interviewers"),
+        limit_choices_to={"is_staff": True},
+    )
+    meeting_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
+
+    objects = InterviewSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview slot")
+        verbose_name_plural = _("interview slots")
+        ordering = ["cohort", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="slot_starts_before_it_ends"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from academy.templatetags.academy_tags import helsinki_range
+
+        return helsinki_range(self.starts_at, self.ends_at)
+
+
+class InterviewQuerySet(models.QuerySet["Interview"]):
+    def active(self) -> "InterviewQuerySet":
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Interview(models.Model):
+    """An application's booking of a slot. Moving it keeps it (and its calendar UID)."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="interviews",
+        verbose_name=_("application"),
+    )
+    slot = models.ForeignKey(
+        InterviewSlot, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("slot")
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Increased on every change sent to calendars.")
+    )
+    booked_at = models.DateTimeField(_("booked"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    no_show = models.BooleanField(_("did not attend"), default=False)
+    assessment = models.TextField(_("interview assessment"), blank=True, max_length=LONG_TEXT)
+    notes = models.TextField(_("interview notes"), blank=True, max_length=LONG_TEXT)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["slot__starts_at"]
+        constraints = [
+            # Two bookings of one slot cannot both stand, whatever the timing: the
+            # database refuses the second.
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=Q(cancelled_at__isnull=True),
+                name="interview_one_per_slot",
+                violation_error_message=_("This time has already been booked."),
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(cancelled_at__isnull=True),
+                name="interview_one_per_application",
+                violation_error_message=_("This application already has an interview."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.slot}"

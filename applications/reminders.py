@@ -5,11 +5,12 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from academy.links import absolute_url
+from academy.models import HELSINKI
 from notifications.models import OffsetDirection
 from notifications.reminders import Recipient, ReminderRule, register
 
 from .checklist import missing
-from .models import Application, ApplicationState
+from .models import Application, ApplicationState, Interview
 
 
 class DraftReminder(ReminderRule):
@@ -20,7 +21,7 @@ class DraftReminder(ReminderRule):
     purpose = "application_draft_reminder"
     default_offsets = ((3, OffsetDirection.BEFORE), (1, OffsetDirection.BEFORE))
 
-    def objects(self, cohort):
+    def objects(self, cohort, now):
         return (
             Application.objects.filter(cohort=cohort, state=ApplicationState.DRAFT)
             .select_related("cohort", "applicant")
@@ -46,3 +47,95 @@ class DraftReminder(ReminderRule):
 
 
 DRAFT_REMINDER = register(DraftReminder())
+
+
+class UnbookedInterviewReminder(ReminderRule):
+    """To an applicant who submitted but has not booked an interview, while interviews go on."""
+
+    name = "interview_unbooked"
+    label = _("Submitted application without a booked interview")
+    purpose = "interview_booking_reminder"
+    default_offsets = ((3, OffsetDirection.AFTER),)
+
+    def objects(self, cohort, now):
+        if cohort.interviews_end < now.astimezone(HELSINKI).date():
+            return Application.objects.none()
+        return (
+            Application.objects.filter(cohort=cohort, state=ApplicationState.SUBMITTED)
+            .without_interview()
+            .select_related("cohort", "applicant")
+        )
+
+    def date(self, obj: Application) -> dt.datetime:
+        return obj.submitted_at
+
+    def recipients(self, obj: Application):
+        return [Recipient(obj.applicant.email, obj.applicant)]
+
+    def context(self, obj: Application) -> dict:
+        language = obj.applicant.preferred_language
+        return {
+            "cohort": obj.cohort.title,
+            "organisation": obj.organisation_name,
+            "interviews_end": obj.cohort.interviews_end,
+            "url": absolute_url(
+                "applications:interview", language=language, public_id=obj.public_id
+            ),
+            "contact_email": obj.cohort.contact_email,
+        }
+
+
+class InterviewReminder(ReminderRule):
+    """The day before an interview, to the applicant."""
+
+    name = "interview_upcoming"
+    label = _("Interview coming up")
+    purpose = "interview_reminder"
+    default_offsets = ((1, OffsetDirection.BEFORE),)
+
+    def objects(self, cohort, now):
+        return (
+            Interview.objects.active()
+            .filter(slot__cohort=cohort)
+            .select_related("slot__cohort", "application__applicant", "application__cohort")
+            .prefetch_related("slot__interviewers")
+        )
+
+    def date(self, obj: Interview) -> dt.datetime:
+        return obj.slot.starts_at
+
+    def recipients(self, obj: Interview):
+        applicant = obj.application.applicant
+        return [Recipient(applicant.email, applicant)]
+
+    def context(self, obj: Interview) -> dict:
+        application = obj.application
+        return {
+            "cohort": application.cohort.title,
+            "organisation": application.organisation_name,
+            "starts_at": obj.slot.starts_at,
+            "ends_at": obj.slot.ends_at,
+            "meeting_url": obj.slot.meeting_url,
+            "url": absolute_url("applications:interview", public_id=application.public_id),
+            "contact_email": application.cohort.contact_email,
+        }
+
+
+class InterviewerReminder(InterviewReminder):
+    """The day before an interview, to each of its interviewers, with the way to the desk."""
+
+    name = "interview_upcoming_interviewer"
+    label = _("Interview coming up (to the interviewers)")
+    purpose = "interview_reminder_staff"
+
+    def recipients(self, obj: Interview):
+        return [Recipient(person.email, person) for person in obj.slot.interviewers.all()]
+
+    def context(self, obj: Interview) -> dict:
+        desk = absolute_url("admin:applications_interview_change", object_id=obj.pk)
+        return {**super().context(obj), "url": desk}
+
+
+UNBOOKED_REMINDER = register(UnbookedInterviewReminder())
+INTERVIEW_REMINDER = register(InterviewReminder())
+INTERVIEWER_REMINDER = register(InterviewerReminder())

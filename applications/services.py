@@ -384,6 +384,9 @@ def confirmation_context(application: Application, data: dict, language: str) ->
             "url": absolute_url(
                 "applications:detail", language=language, public_id=application.public_id
             ),
+            "interview_url": absolute_url(
+                "applications:interview", language=language, public_id=application.public_id
+            ),
             "sections": answers.sections(data),
             "team": answers.team_display(data),
         }

@@ -12,4 +12,10 @@ urlpatterns = [
     path("applications/<uuid:public_id>/submit/", views.submit, name="submit"),
     path("applications/<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+    path("applications/<uuid:public_id>/interview/", views.interview, name="interview"),
+    path(
+        "applications/<uuid:public_id>/interview/cancel/",
+        views.interview_cancel,
+        name="interview_cancel",
+    ),
 ]

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.models import Cohort
+from academy.models import HELSINKI, Cohort
 
-from . import answers, services
+from . import answers, interviews, services
 from .checklist import missing
 from .forms import ApplicationForm, EligibilityForm, WithdrawForm, team_formset
 from .models import Application, ApplicationState
@@ -73,6 +73,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         and application.is_open_at(now)
         and not services.has_other_active(application),
         "history": application.state_changes.all(),
+        "interview": application.interviews.active().select_related("slot").first(),
         "states": ApplicationState,
     }
     return render(request, "applications/detail.html", context)
@@ -216,3 +217,72 @@ def reopen(request: HttpRequest, public_id) -> HttpResponse:
             request, _("The application is a draft again. Submit it when it is ready.")
         )
     return redirect("applications:detail", public_id=application.public_id)
+
+
+@login_required
+def interview(request: HttpRequest, public_id) -> HttpResponse:
+    """Book an interview time, or move the one booked."""
+    application = get_own_application_or_404(request, public_id)
+    now = timezone.now()
+    current = application.interviews.active().select_related("slot").first()
+    if request.method == "POST":
+        chosen = interviews.bookable_slots(application, now).filter(pk=request.POST.get("slot"))
+        slot = chosen.first()
+        if slot is None:
+            messages.error(request, _("Choose one of the free times."))
+        elif _book_or_move(request, application, current, slot, now):
+            return redirect("applications:interview", public_id=application.public_id)
+        current = application.interviews.active().select_related("slot").first()
+    slots = interviews.bookable_slots(application, now)
+    context = {
+        "application": application,
+        "current": current,
+        "can_change": current is not None and interviews.can_change(current, now),
+        "days": _by_day(slots),
+        "can_book": application.state == ApplicationState.SUBMITTED,
+    }
+    return render(request, "applications/interview.html", context)
+
+
+def _book_or_move(request: HttpRequest, application, current, slot, now) -> bool:
+    try:
+        if current is None:
+            interviews.book_interview(slot, application, by=request.user, now=now)
+        else:
+            interviews.reschedule_interview(current, slot, by=request.user, now=now)
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(
+        request,
+        _("Your interview is booked for %(time)s. A calendar invitation is on its way by e-mail.")
+        % {"time": str(slot)},
+    )
+    return True
+
+
+def _by_day(slots) -> list[tuple]:
+    days: dict = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(HELSINKI).date(), []).append(slot)
+    return list(days.items())
+
+
+@login_required
+def interview_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    application = get_own_application_or_404(request, public_id)
+    current = application.interviews.active().select_related("slot").first()
+    if current is None:
+        return redirect("applications:interview", public_id=application.public_id)
+    if request.method == "POST":
+        try:
+            interviews.cancel_interview(current, by=request.user, now=timezone.now())
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Your interview has been cancelled. Book a new time below.")
+            )
+        return redirect("applications:interview", public_id=application.public_id)
+    context = {"application": application, "current": current}
+    return render(request, "applications/interview_cancel.html", context)

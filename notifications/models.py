@@ -50,6 +50,11 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    calendar = models.TextField(
+        _("calendar invitation"),
+        blank=True,
+        help_text=_("An iCalendar (ICS) invitation, update or cancellation sent with the mail."),
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=EmailState.choices, default=EmailState.QUEUED
     )

@@ -44,8 +44,8 @@ class ReminderRule:
     purpose: str
     default_offsets: tuple[tuple[int, str], ...] = ((1, OffsetDirection.BEFORE),)
 
-    def objects(self, cohort: Cohort) -> Iterable[models.Model]:
-        """The cohort's objects that may still need this reminder, with what they need loaded."""
+    def objects(self, cohort: Cohort, now: dt.datetime) -> Iterable[models.Model]:
+        """The cohort's objects that may still need this reminder at ``now``, loaded for use."""
         raise NotImplementedError
 
     def date(self, obj: models.Model) -> dt.datetime:
@@ -130,7 +130,7 @@ def due_reminders(now: dt.datetime) -> Iterator[Due]:
         by_cohort_rule.setdefault((offset.cohort_id, offset.rule), []).append(offset)
     for (_cohort_id, rule_name), cohort_offsets in by_cohort_rule.items():
         rule, cohort = _rules[rule_name], cohort_offsets[0].cohort
-        for obj in rule.objects(cohort):
+        for obj in rule.objects(cohort, now):
             date = rule.date(obj)
             due = [offset for offset in cohort_offsets if is_due(date, offset, now)]
             if not due:

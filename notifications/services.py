@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 import smtplib
 import time
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -50,6 +51,7 @@ def queue_email(
     review: bool = False,
     about: models.Model | None = None,
     cohort=None,
+    calendar: str = "",
 ) -> OutgoingEmail:
     """Render and store an e-mail, and deliver it once the transaction commits.
 
@@ -62,6 +64,7 @@ def queue_email(
     email = build_email(purpose, to, context, key, recipient=recipient, language=language)
     email.state = EmailState.DRAFT if review else EmailState.QUEUED
     email.cohort = cohort
+    email.calendar = calendar
     if about is not None:
         email.about = about
     return store_once(email)
@@ -320,7 +323,25 @@ def as_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        message.attach(calendar_part(email.calendar))
     return message
+
+
+def calendar_part(calendar: str) -> MIMEText:
+    """An iCalendar part that mail programs show as an invitation, an update or a cancellation."""
+    method = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in calendar.splitlines()
+            if line.startswith("METHOD:")
+        ),
+        "PUBLISH",
+    )
+    part = MIMEText(calendar, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part
 
 
 def requeue_stale(now: dt.datetime | None = None) -> int:

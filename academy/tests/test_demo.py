@@ -110,3 +110,7 @@ def test_load_demo_adds_applications_to_review_once():
     assert Review.objects.get().reviewer.email == STAFF_EMAIL
     assert all(a.versions.count() == 1 for a in Application.objects.filter(state="submitted"))
     assert not User.objects.get(email="hakija1@example.fi").has_usable_password()
+    from applications.models import Interview, InterviewSlot
+
+    assert InterviewSlot.objects.count() == 6
+    assert Interview.objects.count() == 2

@@ -3,7 +3,14 @@ from django.utils import translation
 
 from academy.staff import ALL, grant_to_programme_staff
 
-DRAFT_REMINDER_DAYS = (3, 1)
+# (rule, days, direction): what a new cohort gets from the rules in applications.reminders.
+REMINDERS = [
+    ("application_draft", 3, "before"),
+    ("application_draft", 1, "before"),
+    ("interview_unbooked", 3, "after"),
+    ("interview_upcoming", 1, "before"),
+    ("interview_upcoming_interviewer", 1, "before"),
+]
 
 
 def grant_staff(apps, schema_editor):
@@ -18,6 +25,8 @@ def grant_staff(apps, schema_editor):
             "applications.review": ALL,
             "applications.score": ALL,
             "applications.internalnote": ("add", "view"),
+            "applications.interviewslot": ALL,
+            "applications.interview": ("add", "change", "view"),
         },
     )
 
@@ -32,9 +41,9 @@ def existing_cohorts(apps, schema_editor):
     with translation.override("fi"):
         criteria = default_criteria()
     for cohort in cohort_model.objects.all():
-        for days in DRAFT_REMINDER_DAYS:
+        for rule, days, direction in REMINDERS:
             offset_model.objects.get_or_create(
-                cohort=cohort, rule="application_draft", days=days, direction="before"
+                cohort=cohort, rule=rule, days=days, direction=direction
             )
         for position, (name, description, weight) in enumerate(criteria):
             criterion_model.objects.get_or_create(

@@ -26,6 +26,14 @@ def reminded() -> list[tuple[str, str]]:
     )
 
 
+def swept(now: dt.datetime) -> int:
+    """How many draft reminders one sweep queues (other rules' reminders aside)."""
+    drafts = OutgoingEmail.objects.filter(purpose="application_draft_reminder")
+    before = drafts.count()
+    sweep(now)
+    return drafts.count() - before
+
+
 @pytest.fixture
 def holders(cohort):
     draft = ApplicationFactory(cohort=cohort, applicant__email="luonnos@example.fi")
@@ -37,12 +45,12 @@ def holders(cohort):
 
 
 def test_draft_holders_are_reminded_three_days_and_one_day_before(holders):
-    assert sweep(at(8, 23, 59, 58)) == 0
-    assert sweep(at(8, 23, 59, 59)) == 1
-    assert sweep(at(9, 12)) == 0
-    assert sweep(at(10, 23, 59, 59)) == 1
-    assert sweep(at(11, 23, 59, 59)) == 0
-    assert sweep(at(12, 0)) == 0
+    assert swept(at(8, 23, 59, 58)) == 0
+    assert swept(at(8, 23, 59, 59)) == 1
+    assert swept(at(9, 12)) == 0
+    assert swept(at(10, 23, 59, 59)) == 1
+    assert swept(at(11, 23, 59, 59)) == 0
+    assert swept(at(12, 0)) == 0
     keys = [key for to, key in reminded()]
     assert [to for to, key in reminded()] == ["luonnos@example.fi", "luonnos@example.fi"]
     assert any(":before-3d:" in key for key in keys)
@@ -53,7 +61,7 @@ def test_the_reminder_names_the_deadline_and_the_link(holders, deliver_mail):
     draft = holders[0]
     with deliver_mail():
         sweep(at(10, 23, 59, 59))
-    (message,) = mail.outbox
+    (message,) = [m for m in mail.outbox if m.to == ["luonnos@example.fi"]]
     assert message.to == ["luonnos@example.fi"]
     assert message.subject.startswith("Muistutus: hakemusta ei ole vielä jätetty")
     assert "11.2.2022 klo 23.59.59 (Helsingin aikaa, UTC+2)" in message.body
@@ -64,7 +72,7 @@ def test_submitting_stops_the_reminders(holders):
     draft = holders[0]
     sweep(at(8, 23, 59, 59))
     services.submit_application(draft, by=draft.applicant, now=at(9, 8))
-    assert sweep(at(10, 23, 59, 59)) == 0
+    assert swept(at(10, 23, 59, 59)) == 0
     assert draft.__class__.objects.get(pk=draft.pk).state == ApplicationState.SUBMITTED
 
 
@@ -73,8 +81,8 @@ def test_an_extension_moves_the_reminders(holders):
     draft.deadline_extended_to = dt.datetime(2022, 2, 18, 16, 0, tzinfo=HELSINKI)
     draft.extension_reason = "Hallituksen kokous"
     draft.save()
-    assert sweep(at(10, 23, 59, 59)) == 0
-    assert sweep(at(17, 16, 0)) == 1
+    assert swept(at(10, 23, 59, 59)) == 0
+    assert swept(at(17, 16, 0)) == 1
 
 
 def test_a_cohort_starts_with_its_draft_reminder_times(cohort):

@@ -45,7 +45,7 @@ class KickoffReminder(ReminderRule):
     def __init__(self) -> None:
         self.cohort = None
 
-    def objects(self, cohort):
+    def objects(self, cohort, now):
         self.cohort = cohort
         return Membership.objects.filter(user__is_active=True).select_related(
             "user", "organisation"
