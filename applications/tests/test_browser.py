@@ -242,3 +242,72 @@ def test_a_refused_save_moves_focus_to_the_error_summary(
     assert_accessible(page)
     application.refresh_from_db()
     assert application.goals == "Uusi tavoite"
+
+
+def test_an_applicant_books_moves_cancels_and_books_again(
+    page: Page, live_server, open_call, django_user_model, assert_accessible, csp_violations
+):
+    from applications import interviews, services
+
+    from .factories import ApplicationFactory
+
+    user = django_user_model.objects.create_user("varaaja@example.fi", "varaaja-2022", name="Vilma")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    cohort = Cohort.objects.get()
+    application = ApplicationFactory(
+        cohort=cohort, applicant=user, organisation_name="Varaajan kunta"
+    )
+    services.submit_application(application, by=user, now=timezone.now())
+    first_day = timezone.localdate() + dt.timedelta(days=3)
+    slots = interviews.generate_slots(
+        cohort,
+        first_day=first_day,
+        last_day=first_day + dt.timedelta(days=1),
+        day_starts=dt.time(9, 0),
+        day_ends=dt.time(11, 0),
+        length=dt.timedelta(minutes=45),
+        buffer=dt.timedelta(minutes=15),
+        weekdays_only=False,
+        meeting_url="https://meet.example.fi/akatemia",
+    )
+    page.goto(open_call + "/accounts/login/")
+    type_into(page, "#id_login", user.email)
+    type_into(page, "#id_password", "varaaja-2022")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Hakemukset").click()
+    page.get_by_role("link", name="Varaajan kunta").click()
+    page.get_by_role("link", name="Varaa haastatteluaika").click()
+    assert_accessible(page)
+
+    page.get_by_label(str(slots[0])).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Varaa tämä aika").click()
+    expect(page.get_by_text("Haastattelunne on varattu")).to_be_visible()
+    expect(page.get_by_role("heading", name="Haastattelunne")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label(str(slots[2])).check()
+    page.get_by_role("button", name="Siirrä haastattelu").click()
+    expect(page.locator("#booked-heading + p")).to_have_text(str(slots[2]))
+
+    page.get_by_role("link", name="Peru haastattelu").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Peru haastattelu").click()
+    expect(page.get_by_text("Haastattelunne on peruttu")).to_be_visible()
+
+    page.get_by_label(str(slots[1])).check()
+    page.get_by_role("button", name="Varaa tämä aika").click()
+    expect(page.locator("#booked-heading + p")).to_have_text(str(slots[1]))
+    assert csp_violations == []
+
+    sent = list(
+        OutgoingEmail.objects.filter(to=user.email, purpose__startswith="interview")
+        .order_by("pk")
+        .values_list("purpose", flat=True)
+    )
+    assert sent == [
+        "interview_booked",
+        "interview_moved",
+        "interview_cancelled",
+        "interview_booked",
+    ]
