@@ -141,6 +141,16 @@ class Cohort(models.Model):
         default=24,
         help_text=_("After this, applicants ask staff to move or cancel their interview."),
     )
+    confirmation_days = models.PositiveSmallIntegerField(
+        _("days to confirm participation"),
+        default=7,
+        help_text=_("How long a selected organisation has to confirm, from the decisions."),
+    )
+    participants_public = models.BooleanField(
+        _("participants published"),
+        default=False,
+        help_text=_("Show the organisations that confirmed on the public programme page."),
+    )
     contact_email = models.EmailField(_("contact e-mail"))
     description_fi = models.TextField(_("public description (Finnish)"), blank=True)
     description_sv = models.TextField(_("public description (Swedish)"), blank=True)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from applications.decisions import participants
+
 from .forms import ProfileForm
 from .models import Cohort, CohortPhase, TeamRole
 
@@ -30,6 +32,7 @@ def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "description": description,
             "description_language": description_language,
             "team_roles": TeamRole.choices,
+            "participants": participants(cohort) if cohort.participants_public else None,
         },
     )
 

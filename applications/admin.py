@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
@@ -19,9 +19,9 @@ from import_export.formats.base_formats import XLSX
 
 from academy.models import Cohort, User
 
-from . import answers, interviews, services
+from . import answers, decisions, interviews, services
 from .models import (
-    ACTIVE_STATES,
+    EDITABLE_STATES,
     Application,
     ApplicationState,
     ApplicationVersion,
@@ -128,10 +128,32 @@ class InternalNoteInline(admin.StackedInline):
         return False
 
 
-class ApplicationAdminForm(forms.ModelForm):
+DECIDABLE_OR_TAKEN = [
+    ApplicationState.SUBMITTED,
+    ApplicationState.RESERVE,
+    ApplicationState.SELECTED,
+    ApplicationState.CONFIRMED,
+]
+
+
+class PendingDecisionForm(forms.ModelForm):
+    """The list's decision column: decisions wait only on submitted or reserve applications."""
+
     class Meta:
         model = Application
-        fields = ["deadline_extended_to", "extension_reason"]
+        fields = ["pending_decision"]
+
+    def clean_pending_decision(self) -> str:
+        decision = self.cleaned_data["pending_decision"]
+        if decision and self.instance.state not in decisions.DECIDABLE:
+            raise forms.ValidationError(_("Only a submitted or reserve application is decided."))
+        return decision
+
+
+class ApplicationAdminForm(PendingDecisionForm):
+    class Meta:
+        model = Application
+        fields = ["pending_decision", "deadline_extended_to", "extension_reason"]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -181,10 +203,19 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         "submitted_at",
         "score_display",
         "interview_display",
+        "pending_decision",
         "cohort",
     ]
-    list_filter = ["state", "organisation_kind", "cohort", InterviewBookedFilter]
-    actions = ["withdraw"]
+    list_editable = ["pending_decision"]
+    list_filter = [
+        "state",
+        "pending_decision",
+        "organisation_kind",
+        "cohort",
+        InterviewBookedFilter,
+    ]
+    change_list_template = "admin/applications/application/change_list.html"
+    actions = ["apply_decisions", "withdraw"]
     search_fields = ["organisation_name", "business_id", "contact_name", "contact_email"]
     list_select_related = ["cohort"]
     date_hierarchy = "submitted_at"
@@ -206,10 +237,11 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": overview}),
+        (_("Decision"), {"fields": ["pending_decision", "confirm_by"]}),
         (_("Deadline extension"), {"fields": ["deadline_extended_to", "extension_reason"]}),
         (_("Answers"), {"fields": ["answers_display"]}),
     ]
-    readonly_fields = [*overview, "answers_display"]
+    readonly_fields = [*overview, "confirm_by", "answers_display"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         booked = Interview.objects.active().select_related("slot")
@@ -225,13 +257,51 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         # Applications are made on the public pages by the organisations themselves.
         return False
 
+    def get_changelist_form(self, request: HttpRequest, **kwargs):
+        return PendingDecisionForm
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        cohorts = Cohort.objects.filter(applications__state__in=DECIDABLE_OR_TAKEN).distinct()
+        capacity = [(cohort, decisions.places_taken(cohort)) for cohort in cohorts]
+        for cohort, taken in capacity:
+            if taken > cohort.capacity:
+                self.message_user(
+                    request,
+                    _("%(cohort)s: %(taken)s places selected, but the capacity is %(capacity)s.")
+                    % {"cohort": cohort, "taken": taken, "capacity": cohort.capacity},
+                    level=messages.WARNING,
+                )
+        return super().changelist_view(request, {**(extra_context or {}), "capacity": capacity})
+
+    @admin.action(
+        description=_("Apply the pending decisions (the decision mails wait as drafts)"),
+        permissions=["change"],
+    )
+    def apply_decisions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        applied = decisions.apply_decisions(queryset, by=request.user, now=timezone.now())
+        outbox = reverse("admin:notifications_outgoingemail_changelist") + "?state__exact=draft"
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                ngettext(
+                    "%(count)d decision applied. Its mail waits as a draft in the outbox.",
+                    "%(count)d decisions applied. Their mails wait as drafts in the outbox.",
+                    applied,
+                )
+                % {"count": applied},
+                outbox,
+                _("Review and send them"),
+            ),
+        )
+
     @admin.action(
         description=_("Withdraw the selected applications at the organisation's request"),
         permissions=["change"],
     )
     def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0
-        for application in queryset.filter(state__in=ACTIVE_STATES):
+        for application in queryset.filter(state__in=EDITABLE_STATES):
             services.withdraw_application(
                 application,
                 by=request.user,
@@ -265,14 +335,18 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Application, form, change: bool) -> None:
-        # Only the extension is editable here, and it goes through the service,
-        # which locks the row and tells the applicant.
-        services.set_extension(
-            obj,
-            form.cleaned_data.get("deadline_extended_to"),
-            form.cleaned_data.get("extension_reason", ""),
-            by=request.user,
-        )
+        # Only the pending decision and the extension are editable here. The
+        # decision waits quietly; the extension goes through the service, which
+        # locks the row and tells the applicant.
+        if "pending_decision" in form.changed_data:
+            Application.objects.filter(pk=obj.pk).update(pending_decision=obj.pending_decision)
+        if "deadline_extended_to" in form.fields:
+            services.set_extension(
+                obj,
+                form.cleaned_data.get("deadline_extended_to"),
+                form.cleaned_data.get("extension_reason", ""),
+                by=request.user,
+            )
 
     def save_formset(self, request: HttpRequest, form, formset, change) -> None:
         for note in formset.save(commit=False):

@@ -155,3 +155,51 @@ register(
         _interview_sample,
     )
 )
+
+
+def _decision_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "confirm_by": dt.datetime(2022, 3, 4, 12, 0, tzinfo=HELSINKI),
+        "kickoff_start": dt.datetime(2022, 3, 16, 9, 0, tzinfo=HELSINKI),
+        "kickoff_end": dt.datetime(2022, 3, 16, 11, 0, tzinfo=HELSINKI),
+        "url": "https://example.fi/applications/…/confirm/",
+        "contact_email": "akatemia@example.fi",
+    }
+
+
+def _staff_decision_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "taken": 5,
+        "capacity": 6,
+        "url": "https://example.fi/admin/applications/application/1/change/",
+    }
+
+
+register(Purpose("decision_selected", _("Decision: selected (action required)"), _decision_sample))
+register(Purpose("decision_reserve", _("Decision: reserve"), _decision_sample))
+register(Purpose("decision_not_selected", _("Decision: not selected"), _decision_sample))
+register(
+    Purpose(
+        "decision_confirm_reminder",
+        _("Reminder: confirm participation"),
+        _decision_sample,
+    )
+)
+register(
+    Purpose(
+        "decision_confirmed_staff",
+        _("Participation confirmed: notice to staff"),
+        _staff_decision_sample,
+    )
+)
+register(
+    Purpose(
+        "decision_declined_staff",
+        _("Place declined: notice to staff"),
+        _staff_decision_sample,
+    )
+)

@@ -26,11 +26,28 @@ class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    SELECTED = "selected", _("Selected, not yet confirmed")
+    RESERVE = "reserve", _("Reserve")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    CONFIRMED = "confirmed", _("Participation confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class Decision(models.TextChoices):
+    """What staff decide for a submitted application; pending until staff apply it."""
+
+    SELECTED = ApplicationState.SELECTED.value, _("Selected")
+    RESERVE = ApplicationState.RESERVE.value, _("Reserve")
+    NOT_SELECTED = ApplicationState.NOT_SELECTED.value, _("Not selected")
 
 
 # An application in one of these states holds its organisation's place in the
 # cohort: a second application with the same business ID is refused.
-ACTIVE_STATES = [ApplicationState.DRAFT, ApplicationState.SUBMITTED]
+ACTIVE_STATES = [state for state in ApplicationState if state != ApplicationState.WITHDRAWN]
+# The applicant may change the answers (within the window) only in these.
+EDITABLE_STATES = [ApplicationState.DRAFT, ApplicationState.SUBMITTED]
+# The places a cohort's capacity counts.
+TAKING_A_PLACE = [ApplicationState.SELECTED, ApplicationState.CONFIRMED]
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
@@ -172,6 +189,16 @@ class Application(models.Model):
         _("reason for the extension"), max_length=SHORT_TEXT, blank=True
     )
 
+    # Set by staff and applied (with the decision mails as drafts) when they choose.
+    pending_decision = models.CharField(
+        _("pending decision"),
+        max_length=20,
+        choices=Decision.choices,
+        blank=True,
+        help_text=_("Nobody is told until staff apply the decisions and send the mails."),
+    )
+    confirm_by = models.DateTimeField(_("confirm participation by"), null=True, blank=True)
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -216,7 +243,7 @@ class Application(models.Model):
         return self.cohort.application_opens <= at <= self.deadline
 
     def is_editable_at(self, at: dt.datetime) -> bool:
-        return self.state in ACTIVE_STATES and self.is_open_at(at)
+        return self.state in EDITABLE_STATES and self.is_open_at(at)
 
 
 class ProposedMember(models.Model):

@@ -139,3 +139,36 @@ class InterviewerReminder(InterviewReminder):
 UNBOOKED_REMINDER = register(UnbookedInterviewReminder())
 INTERVIEW_REMINDER = register(InterviewReminder())
 INTERVIEWER_REMINDER = register(InterviewerReminder())
+
+
+class ConfirmationReminder(ReminderRule):
+    """A nudge to a selected organisation that has not confirmed, before its deadline."""
+
+    name = "decision_unconfirmed"
+    label = _("Selected organisation has not confirmed")
+    purpose = "decision_confirm_reminder"
+    default_offsets = ((2, OffsetDirection.BEFORE),)
+
+    def objects(self, cohort, now):
+        return Application.objects.filter(
+            cohort=cohort, state=ApplicationState.SELECTED, confirm_by__isnull=False
+        ).select_related("cohort", "applicant")
+
+    def date(self, obj: Application) -> dt.datetime:
+        return obj.confirm_by
+
+    def recipients(self, obj: Application):
+        return [Recipient(obj.applicant.email, obj.applicant)]
+
+    def context(self, obj: Application) -> dict:
+        language = obj.applicant.preferred_language
+        return {
+            "cohort": obj.cohort.title,
+            "organisation": obj.organisation_name,
+            "confirm_by": obj.confirm_by,
+            "url": absolute_url("applications:confirm", language=language, public_id=obj.public_id),
+            "contact_email": obj.cohort.contact_email,
+        }
+
+
+CONFIRMATION_REMINDER = register(ConfirmationReminder())

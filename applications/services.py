@@ -20,7 +20,7 @@ from notifications.services import queue_email
 from . import answers
 from .checklist import Missing, missing
 from .models import (
-    ACTIVE_STATES,
+    EDITABLE_STATES,
     Application,
     ApplicationState,
     ApplicationVersion,
@@ -35,6 +35,14 @@ TRANSITIONS = {
     (State.DRAFT, State.WITHDRAWN),
     (State.SUBMITTED, State.WITHDRAWN),
     (State.WITHDRAWN, State.DRAFT),
+    # Decisions (applications.decisions)
+    (State.SUBMITTED, State.SELECTED),
+    (State.SUBMITTED, State.RESERVE),
+    (State.SUBMITTED, State.NOT_SELECTED),
+    (State.RESERVE, State.SELECTED),
+    (State.RESERVE, State.NOT_SELECTED),
+    (State.SELECTED, State.CONFIRMED),
+    (State.SELECTED, State.DECLINED),
 }
 
 
@@ -98,7 +106,16 @@ def transition(
         application=application, from_state=application.state, to_state=to, at=at, by=by, note=note
     )
     application.state = to
-    application.save(update_fields=["state", "submitted_at", "submission_count", "updated_at"])
+    application.save(
+        update_fields=[
+            "state",
+            "submitted_at",
+            "submission_count",
+            "pending_decision",
+            "confirm_by",
+            "updated_at",
+        ]
+    )
     return change
 
 
@@ -208,7 +225,7 @@ def _check_editable(locked: Application, now: dt.datetime, seen: str | None) -> 
                 "replace the other changes with yours."
             )
         )
-    if locked.state not in ACTIVE_STATES:
+    if locked.state not in EDITABLE_STATES:
         raise NotAllowed(_("This application can no longer be changed."))
     if not locked.is_open_at(now):
         raise WindowClosed(closed_message(locked))
@@ -341,7 +358,7 @@ def set_extension(
         locked.deadline_extended_to = until
         locked.extension_reason = reason
         locked.save(update_fields=["deadline_extended_to", "extension_reason", "updated_at"])
-        if locked.deadline != before and locked.state in ACTIVE_STATES:
+        if locked.deadline != before and locked.state in EDITABLE_STATES:
             _queue_extension_mail(locked)
     return locked
 

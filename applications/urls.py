@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("applications/<uuid:public_id>/interview/", views.interview, name="interview"),
+    path("applications/<uuid:public_id>/confirm/", views.confirm, name="confirm"),
     path(
         "applications/<uuid:public_id>/interview/cancel/",
         views.interview_cancel,

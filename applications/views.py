@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from academy.models import HELSINKI, Cohort
 
-from . import answers, interviews, services
+from . import answers, decisions, interviews, services
 from .checklist import missing
 from .forms import ApplicationForm, EligibilityForm, WithdrawForm, team_formset
 from .models import Application, ApplicationState
@@ -286,3 +286,36 @@ def interview_cancel(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("applications:interview", public_id=application.public_id)
     context = {"application": application, "current": current}
     return render(request, "applications/interview_cancel.html", context)
+
+
+@login_required
+def confirm(request: HttpRequest, public_id) -> HttpResponse:
+    """The selected organisation confirms its place, or declines it."""
+    application = get_own_application_or_404(request, public_id)
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "confirm":
+                decisions.confirm_participation(application, by=request.user, now=now)
+                messages.success(
+                    request, _("Welcome to the programme! Your participation is confirmed.")
+                )
+            elif request.POST.get("answer") == "decline":
+                decisions.decline_participation(
+                    application,
+                    by=request.user,
+                    now=now,
+                    reason=request.POST.get("reason", "")[:200],
+                )
+                messages.info(
+                    request, _("You have declined the place. Thank you for letting us know.")
+                )
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("applications:confirm", public_id=application.public_id)
+    context = {
+        "application": application,
+        "states": ApplicationState,
+        "open": application.confirm_by is None or now <= application.confirm_by,
+    }
+    return render(request, "applications/confirm.html", context)

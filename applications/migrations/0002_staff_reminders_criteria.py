@@ -10,6 +10,7 @@ REMINDERS = [
     ("interview_unbooked", 3, "after"),
     ("interview_upcoming", 1, "before"),
     ("interview_upcoming_interviewer", 1, "before"),
+    ("decision_unconfirmed", 2, "before"),
 ]
 
 
