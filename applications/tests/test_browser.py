@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -311,3 +312,79 @@ def test_an_applicant_books_moves_cancels_and_books_again(
         "interview_cancelled",
         "interview_booked",
     ]
+
+
+def test_staff_decide_send_the_drafts_and_the_selected_organisation_confirms(
+    browser, live_server, open_call, django_user_model, assert_accessible, csp_violations
+):
+    from applications import services
+    from notifications.models import EmailState
+
+    from .factories import ApplicationFactory
+
+    cohort = Cohort.objects.get()
+    cohort.capacity = 1
+    cohort.save()
+    applicant = django_user_model.objects.create_user(
+        "valittu@example.fi", "valittu-2022", name="Veera"
+    )
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    chosen = ApplicationFactory(
+        cohort=cohort, applicant=applicant, organisation_name="Valittu kunta"
+    )
+    other = ApplicationFactory(cohort=cohort, organisation_name="Toinen kunta")
+    for application in (chosen, other):
+        services.submit_application(application, by=application.applicant, now=timezone.now())
+    django_user_model.objects.create_superuser("paakayttaja@example.fi", "paakayttaja-2022")
+    OutgoingEmail.objects.all().delete()
+
+    staff = browser.new_page()
+    staff.goto(live_server.url + "/en/admin/login/")
+    staff.get_by_label("E-mail address").fill("paakayttaja@example.fi")
+    staff.get_by_label("Password").fill("paakayttaja-2022")
+    staff.get_by_role("button", name="Log in").click()
+    staff.goto(live_server.url + "/en/admin/applications/application/")
+    rows = staff.locator("#result_list tbody tr")
+    rows.filter(has_text="Valittu kunta").locator("select[name$='pending_decision']").select_option(
+        "selected"
+    )
+    rows.filter(has_text="Toinen kunta").locator("select[name$='pending_decision']").select_option(
+        "not_selected"
+    )
+    staff.get_by_role("button", name="Save").click()
+    expect(staff.get_by_text("1 of 1 places selected")).to_be_visible()
+    assert OutgoingEmail.objects.count() == 0
+
+    staff.locator("#action-toggle").check()
+    staff.locator("select[name='action']").select_option("apply_decisions")
+    staff.get_by_role("button", name="Go").click()
+    staff.get_by_role("link", name="Review and send them").click()
+    drafts = OutgoingEmail.objects.filter(state=EmailState.DRAFT)
+    assert sorted(drafts.values_list("purpose", flat=True)) == [
+        "decision_not_selected",
+        "decision_selected",
+    ]
+    staff.locator("#action-toggle").check()
+    staff.locator("select[name='action']").select_option("send_drafts")
+    staff.get_by_role("button", name="Go").click()
+    assert not OutgoingEmail.objects.filter(state=EmailState.DRAFT).exists()
+    assert csp_violations == []
+
+    page = browser.new_page()
+    acceptance = OutgoingEmail.objects.get(purpose="decision_selected")
+    link = re.search(r"https?://\S+/confirm/", acceptance.body_text).group(0)
+    page.goto(open_call + "/accounts/login/?next=" + urlsplit(link).path)
+    type_into(page, "#id_login", applicant.email)
+    type_into(page, "#id_password", "valittu-2022")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Päätös: Valittu kunta")
+    assert_accessible(page)
+    page.get_by_role("button", name="Vahvista osallistuminen").click()
+    expect(page.get_by_text("Tervetuloa ohjelmaan!").first).to_be_visible()
+
+    cohort.participants_public = True
+    cohort.save()
+    page.goto(open_call + "/")
+    participants = page.locator("#participants-heading + ul")
+    expect(participants).to_have_text("Valittu kunta (Pirkanmaa)")
+    assert_accessible(page)
