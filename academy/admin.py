@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import Cohort, Membership, Organisation, User
+from .models import Cohort, Invitation, Membership, Organisation, User
 
 admin.site.site_header = _("Low-carbon Procurement Academy")
 admin.site.site_title = _("Academy administration")
@@ -98,3 +98,35 @@ class CohortAdmin(admin.ModelAdmin):
     @admin.display(description=_("current phase"))
     def phase(self, cohort: Cohort) -> str:
         return cohort.phase_at(timezone.now()).label
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), "organisation"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation"]
+    fields = [
+        "organisation",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = [name for name in fields if name != "revoked_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Invitations are sent by the organisation's contact person, with a secret link.
+        return False

@@ -3,8 +3,9 @@ from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCr
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import User
+from .models import TeamRole, User
 
 
 class AdminUserCreationForm(DjangoAdminUserCreationForm):
@@ -34,3 +35,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "preferred_language"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(label=pgettext_lazy("team role", "Role"), choices=TeamRole.choices)

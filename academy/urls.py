@@ -10,6 +10,8 @@ academy_patterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("profile/", views.profile, name="profile"),
+    path("teams/<int:organisation_id>/", views.team_page, name="team"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]
 
 # Finnish pages live at the root, Swedish under /sv/ and English under /en/,

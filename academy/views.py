@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from applications.decisions import participants
 
-from .forms import ProfileForm
-from .models import Cohort, CohortPhase, TeamRole
+from . import team
+from .forms import InvitationForm, ProfileForm
+from .models import Cohort, CohortPhase, Membership, TeamRole
 
 
 def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -64,3 +66,91 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your details have been saved."))
         return redirect("academy:profile")
     return render(request, "academy/profile.html", {"form": form})
+
+
+def get_own_membership_or_404(request: HttpRequest, organisation_id: int) -> Membership:
+    """The person's place on an organisation's team; another organisation's team is not found."""
+    memberships = Membership.objects.select_related("organisation")
+    return get_object_or_404(memberships, user=request.user, organisation_id=organisation_id)
+
+
+@login_required
+def team_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The team: every member sees it; the contact person invites, revokes, resends and removes."""
+    membership = get_own_membership_or_404(request, organisation_id)
+    organisation = membership.organisation
+    form = InvitationForm(request.POST if request.POST.get("action") == "invite" else None)
+    if request.method == "POST":
+        if not membership.is_contact:
+            raise PermissionDenied
+        if _team_action(request, organisation, form):
+            return redirect("academy:team", organisation_id=organisation.pk)
+    now = timezone.now()
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "members": organisation.memberships.select_related("user").order_by(
+            "-is_contact", "user__name"
+        ),
+        "invitations": organisation.invitations.pending(now) if membership.is_contact else [],
+        "form": form,
+    }
+    return render(request, "academy/team.html", context)
+
+
+def _team_action(request: HttpRequest, organisation, form) -> bool:
+    action, now = request.POST.get("action"), timezone.now()
+    try:
+        if action == "invite":
+            if not form.is_valid():
+                return False
+            data = form.cleaned_data
+            team.invite(organisation, data["email"], data["role"], by=request.user, now=now)
+            messages.success(request, _("The invitation has been sent to %(email)s.") % data)
+        elif action in ("revoke", "resend"):
+            invitation = get_object_or_404(
+                organisation.invitations, pk=request.POST.get("invitation")
+            )
+            if action == "revoke":
+                team.revoke(invitation, now=now)
+                messages.success(request, _("The invitation has been revoked."))
+            else:
+                team.resend(invitation, by=request.user, now=now)
+                messages.success(request, _("The invitation has been sent again, with a new link."))
+        elif action == "remove":
+            member = get_object_or_404(organisation.memberships, pk=request.POST.get("membership"))
+            team.remove(member, by=request.user)
+            messages.success(
+                request, _("%(name)s has been removed from the team.") % {"name": member.user}
+            )
+    except team.TeamError as error:
+        if action == "invite":
+            form.add_error("email", error.message)
+            return False
+        messages.error(request, error.message)
+    return True
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: only the person it was sent to, signed in with that address."""
+    found = team.find(token)
+    if found is None:
+        raise Http404("No such invitation.")
+    now = timezone.now()
+    wrong_person = request.user.email.lower() != found.email.lower()
+    if request.method == "POST" and not wrong_person:
+        try:
+            team.accept(found, request.user, now=now)
+        except team.TeamError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Welcome to the team of %(organisation)s!")
+                % {"organisation": found.organisation},
+            )
+            return redirect("academy:team", organisation_id=found.organisation_id)
+    context = {"invitation": found, "wrong_person": wrong_person, "open": found.is_open_at(now)}
+    status = 403 if wrong_person else 200
+    return render(request, "academy/invitation.html", context, status=status)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.models import HELSINKI, Cohort
+from academy.models import HELSINKI, Cohort, Organisation
 
 from . import answers, decisions, interviews, services
 from .checklist import missing
@@ -74,6 +74,11 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         and not services.has_other_active(application),
         "history": application.state_changes.all(),
         "interview": application.interviews.active().select_related("slot").first(),
+        "organisation": Organisation.objects.filter(
+            business_id=application.business_id, memberships__user=request.user
+        ).first()
+        if application.state == ApplicationState.CONFIRMED
+        else None,
         "states": ApplicationState,
     }
     return render(request, "applications/detail.html", context)

@@ -52,6 +52,7 @@ def queue_email(
     about: models.Model | None = None,
     cohort=None,
     calendar: str = "",
+    sensitive: bool = False,
 ) -> OutgoingEmail:
     """Render and store an e-mail, and deliver it once the transaction commits.
 
@@ -65,6 +66,7 @@ def queue_email(
     email.state = EmailState.DRAFT if review else EmailState.QUEUED
     email.cohort = cohort
     email.calendar = calendar
+    email.sensitive = sensitive
     if about is not None:
         email.about = about
     return store_once(email)

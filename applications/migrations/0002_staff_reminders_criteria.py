@@ -57,7 +57,7 @@ def existing_cohorts(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0001_initial"),
-        ("academy", "0002_programme_staff_group"),
+        ("academy", "0003_cohort_interviews_decisions_and_invitations"),
         ("notifications", "0003_outgoingemail_sensitive"),
     ]
 
