@@ -43,6 +43,14 @@ def type_into(page: Page, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def sign_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/accounts/login/")
+    type_into(page, "#id_login", email)
+    type_into(page, "#id_password", password)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
 def verification_code(address: str) -> str:
     body = OutgoingEmail.objects.filter(to=address).latest("queued_at").body_text
     return re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", body, re.MULTILINE).group(1)
@@ -208,10 +216,7 @@ def test_the_applicant_pages_reflow_on_a_narrow_screen(
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     application = ApplicationFactory(cohort=Cohort.objects.get(), applicant=user)
     page.set_viewport_size({"width": 320, "height": 800})
-    page.goto(open_call + "/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill("kapea-2022")
-    page.locator("#id_password").press("Enter")
+    sign_in(page, open_call, user.email, "kapea-2022")
     kwargs = {} if name == "index" else {"public_id": application.public_id}
     page.goto(open_call + reverse(f"applications:{name}", kwargs=kwargs))
     expect(page.locator("h1")).to_be_visible()
@@ -228,10 +233,7 @@ def test_a_refused_save_moves_focus_to_the_error_summary(
     user = django_user_model.objects.create_user("virhe@example.fi", "virhe-2022", name="Virhe")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     application = ApplicationFactory(cohort=Cohort.objects.get(), applicant=user)
-    page.goto(open_call + "/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill("virhe-2022")
-    page.locator("#id_password").press("Enter")
+    sign_in(page, open_call, user.email, "virhe-2022")
     page.goto(open_call + reverse("applications:edit", kwargs={"public_id": application.public_id}))
     page.locator("#id_business_id").fill("1234567-8")
     page.locator("#id_goals").fill("Uusi tavoite")
@@ -271,10 +273,7 @@ def test_an_applicant_books_moves_cancels_and_books_again(
         weekdays_only=False,
         meeting_url="https://meet.example.fi/akatemia",
     )
-    page.goto(open_call + "/accounts/login/")
-    type_into(page, "#id_login", user.email)
-    type_into(page, "#id_password", "varaaja-2022")
-    page.keyboard.press("Enter")
+    sign_in(page, open_call, user.email, "varaaja-2022")
     page.get_by_role("link", name="Hakemukset").click()
     page.get_by_role("link", name="Varaajan kunta").click()
     page.get_by_role("link", name="Varaa haastatteluaika").click()
@@ -388,3 +387,55 @@ def test_staff_decide_send_the_drafts_and_the_selected_organisation_confirms(
     participants = page.locator("#participants-heading + ul")
     expect(participants).to_have_text("Valittu kunta (Pirkanmaa)")
     assert_accessible(page)
+
+
+def test_the_contact_person_invites_a_member_who_signs_up_and_accepts(
+    browser, live_server, open_call, django_user_model, assert_accessible, csp_violations
+):
+    from academy.models import Membership, TeamRole
+    from academy.tests.factories import MembershipFactory
+
+    contact_person = django_user_model.objects.create_user(
+        "yhteys@example.fi", "yhteys-2022", name="Ylva"
+    )
+    EmailAddress.objects.create(
+        user=contact_person, email=contact_person.email, verified=True, primary=True
+    )
+    contact = MembershipFactory(
+        user=contact_person, role=TeamRole.PROCUREMENT_LEAD, is_contact=True
+    )
+    page = browser.new_page()
+    sign_in(page, open_call, contact_person.email, "yhteys-2022")
+    page.goto(open_call + f"/teams/{contact.organisation_id}/")
+    assert_accessible(page)
+    type_into(page, "#id_email", "uusi.jasen@example.fi")
+    page.get_by_label("Rooli").select_option("sustainability_specialist")
+    page.get_by_role("button", name="Lähetä kutsu").click()
+    expect(
+        page.get_by_text("Kutsu on lähetetty osoitteeseen uusi.jasen@example.fi")
+    ).to_be_visible()
+
+    invitation_mail = OutgoingEmail.objects.get(purpose="team_invitation")
+    link = urlsplit(re.search(r"https?://\S+/invitations/\S+/", invitation_mail.body_text).group(0))
+    invitee = browser.new_page()
+    invitee.goto(open_call + link.path)
+    invitee.get_by_role("link", name="rekisteröidy").click()
+    type_into(invitee, "#id_email", "uusi.jasen@example.fi")
+    type_into(invitee, "#id_name", "Uusi Jäsen")
+    type_into(invitee, "#id_password1", "uusi-jasen-2022")
+    type_into(invitee, "#id_password2", "uusi-jasen-2022")
+    invitee.keyboard.press("Enter")
+    expect(invitee.get_by_role("heading", level=1)).to_contain_text("vahvistuskoodi")
+    type_into(invitee, "#id_code", verification_code("uusi.jasen@example.fi"))
+    invitee.keyboard.press("Enter")
+    expect(invitee.get_by_role("heading", level=1)).to_contain_text("Kutsu organisaation")
+    assert_accessible(invitee)
+    invitee.get_by_role("button", name="Hyväksy kutsu").click()
+    expect(invitee.get_by_text("Tervetuloa organisaation")).to_be_visible()
+    expect(invitee.get_by_role("cell", name="uusi.jasen@example.fi")).to_be_visible()
+    membership = Membership.objects.get(user__email="uusi.jasen@example.fi")
+    assert (membership.organisation_id, membership.role) == (
+        contact.organisation_id,
+        "sustainability_specialist",
+    )
+    assert csp_violations == []
