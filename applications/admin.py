@@ -643,7 +643,16 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 class InterviewForm(forms.ModelForm):
     class Meta:
         model = Interview
-        fields = ["application", "slot", "no_show", "assessment", "notes"]
+        fields = [
+            "application",
+            "slot",
+            "no_show",
+            "readiness",
+            "commitment",
+            "recommendation",
+            "assessment",
+            "notes",
+        ]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -666,8 +675,13 @@ class InterviewAdmin(admin.ModelAdmin):
     """The interview desk: who is booked when, the assessment, notes and no-shows."""
 
     form = InterviewForm
-    list_display = ["slot", "application", "no_show", "assessed", "cancelled_at"]
-    list_filter = ["slot__cohort", "no_show", ("cancelled_at", admin.EmptyFieldListFilter)]
+    list_display = ["slot", "application", "no_show", "recommendation", "assessed", "cancelled_at"]
+    list_filter = [
+        "slot__cohort",
+        "no_show",
+        "recommendation",
+        ("cancelled_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["application__organisation_name", "application__business_id"]
     list_select_related = ["slot", "application"]
     autocomplete_fields = ["application"]
@@ -696,7 +710,12 @@ class InterviewAdmin(admin.ModelAdmin):
                 original, obj.slot, by=request.user, now=now, by_staff=True
             )
         Interview.objects.filter(pk=obj.pk).update(
-            no_show=obj.no_show, assessment=obj.assessment, notes=obj.notes
+            no_show=obj.no_show,
+            readiness=obj.readiness,
+            commitment=obj.commitment,
+            recommendation=obj.recommendation,
+            assessment=obj.assessment,
+            notes=obj.notes,
         )
         obj.refresh_from_db()
 

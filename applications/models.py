@@ -549,6 +549,22 @@ class Interview(models.Model):
         verbose_name=_("cancelled by"),
     )
     no_show = models.BooleanField(_("did not attend"), default=False)
+    readiness = models.PositiveSmallIntegerField(
+        _("readiness (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("The team's readiness to build the operating model and a pilot procurement."),
+    )
+    commitment = models.PositiveSmallIntegerField(
+        _("management commitment (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Decision.choices, blank=True
+    )
     assessment = models.TextField(_("interview assessment"), blank=True, max_length=LONG_TEXT)
     notes = models.TextField(_("interview notes"), blank=True, max_length=LONG_TEXT)
 

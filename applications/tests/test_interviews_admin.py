@@ -116,13 +116,26 @@ def test_staff_book_and_move_an_interview_for_an_applicant(staff_client, cohort)
         interview = Interview.objects.get()
         change = f"{ADMIN}interview/{interview.pk}/change/"
         data = posted_form(staff_client.get(change).content.decode())
-        data.update({"slot": slots[2].pk, "assessment": "Sitoutunut johto."})
+        data.update(
+            {
+                "slot": slots[2].pk,
+                "assessment": "Sitoutunut johto.",
+                "readiness": "4",
+                "commitment": "5",
+                "recommendation": "selected",
+            }
+        )
         assert staff_client.post(change, data).status_code == 302
     interview.refresh_from_db()
     assert (interview.slot, interview.sequence, interview.assessment) == (
         slots[2],
         1,
         "Sitoutunut johto.",
+    )
+    assert (interview.readiness, interview.commitment, interview.recommendation) == (
+        4,
+        5,
+        "selected",
     )
     purposes = list(OutgoingEmail.objects.order_by("pk").values_list("purpose", flat=True))
     assert purposes[-2:] == ["interview_booked", "interview_moved"]
