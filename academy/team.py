@@ -38,6 +38,13 @@ def invite(
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
+            # An expired invitation no longer holds the address.
+            organisation.invitations.filter(
+                email__iexact=email,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__lte=now,
+            ).update(revoked_at=now)
             invitation = Invitation.objects.create(
                 organisation=organisation,
                 email=email,
@@ -57,16 +64,22 @@ def invite(
 
 def resend(invitation: Invitation, *, by: User, now: dt.datetime) -> Invitation:
     """A new link and a new validity; the old link stops working."""
-    if invitation.accepted_at or invitation.revoked_at:
-        raise TeamError(_("This invitation is no longer open."))
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash(token)
-    invitation.created_at = now
-    invitation.expires_at = now + INVITATION_VALID
-    invitation.invited_by = by
-    invitation.save(update_fields=["token_hash", "created_at", "expires_at", "invited_by"])
-    _queue_invitation(invitation, token)
-    return invitation
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=invitation.pk)
+        )
+        if locked.accepted_at or locked.revoked_at:
+            raise TeamError(_("This invitation is no longer open."))
+        token = secrets.token_urlsafe(32)
+        locked.token_hash = _hash(token)
+        locked.created_at = now
+        locked.expires_at = now + INVITATION_VALID
+        locked.invited_by = by
+        locked.save(update_fields=["token_hash", "created_at", "expires_at", "invited_by"])
+        _queue_invitation(locked, token)
+    return locked
 
 
 def revoke(invitation: Invitation, *, now: dt.datetime) -> None:

@@ -118,7 +118,9 @@ def _team_action(request: HttpRequest, organisation, form) -> bool:
                 team.resend(invitation, by=request.user, now=now)
                 messages.success(request, _("The invitation has been sent again, with a new link."))
         elif action == "remove":
-            member = get_object_or_404(organisation.memberships, pk=request.POST.get("membership"))
+            member = get_object_or_404(
+                organisation.memberships, pk=_posted_id(request, "membership")
+            )
             team.remove(member, by=request.user)
             messages.success(
                 request, _("%(name)s has been removed from the team.") % {"name": member.user}
@@ -129,6 +131,13 @@ def _team_action(request: HttpRequest, organisation, form) -> bool:
             return False
         messages.error(request, error.message)
     return True
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404("No such row.")
+    return int(value)
 
 
 @login_required

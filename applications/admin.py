@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import redirect
@@ -559,14 +560,41 @@ class SlotGenerationForm(forms.Form):
         return data
 
 
+class SlotBookedFilter(admin.SimpleListFilter):
+    title = _("booking")
+    parameter_name = "booking"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("free", _("Free")), ("booked", _("Booked"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "free":
+            return queryset.free()
+        if self.value() == "booked":
+            return queryset.exclude(pk__in=queryset.free().values("pk"))
+        return queryset
+
+
 @admin.register(InterviewSlot)
 class InterviewSlotAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cohort", "booked_by_display", "interviewer_names"]
-    list_filter = ["cohort", ("interviews", admin.EmptyFieldListFilter)]
+    list_filter = ["cohort", SlotBookedFilter]
     date_hierarchy = "starts_at"
     filter_horizontal = ["interviewers"]
     actions = ["delete_free"]
     change_list_template = "admin/applications/interviewslot/change_list.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # A booked time is moved by moving its interview (which tells the calendar),
+        # not by editing the slot under it.
+        if obj is not None and obj.interviews.active().exists():
+            return ["cohort", "starts_at", "ends_at", "meeting_url"]
+        return []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.interviews.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         booked = Interview.objects.active().select_related("application")
@@ -629,10 +657,12 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         description=_("Delete the selected slots that nobody has booked"), permissions=["delete"]
     )
     def delete_free(self, request: HttpRequest, queryset: QuerySet) -> None:
-        free = queryset.free()
-        # A cancelled booking still points at its slot: it goes with the slot.
-        Interview.objects.filter(slot__in=free).delete()
-        count, _details = InterviewSlot.objects.filter(pk__in=free.values("pk")).delete()
+        # Only slots nobody has ever booked: a cancelled booking keeps its slot as history.
+        with transaction.atomic():
+            never_booked = queryset.filter(interviews__isnull=True).select_for_update()
+            count, _details = InterviewSlot.objects.filter(
+                pk__in=list(never_booked.values_list("pk", flat=True))
+            ).delete()
         self.message_user(
             request,
             ngettext("%(count)d free slot deleted.", "%(count)d free slots deleted.", count)
@@ -660,8 +690,13 @@ class InterviewForm(forms.ModelForm):
         slot = data.get("slot")
         if application and slot and application.cohort_id != slot.cohort_id:
             self.add_error("slot", _("This slot belongs to another cohort."))
-        if application and application.state != ApplicationState.SUBMITTED:
+        booking = self.instance.pk is None or "slot" in self.changed_data
+        if booking and application and application.state != ApplicationState.SUBMITTED:
             self.add_error(None, _("Only a submitted application is interviewed."))
+        if booking and slot and slot.starts_at <= timezone.now():
+            self.add_error("slot", _("This time has already begun."))
+        if booking and self.instance.cancelled_at is not None:
+            self.add_error(None, _("This interview has been cancelled."))
         others = Interview.objects.active().exclude(pk=self.instance.pk)
         if slot and others.filter(slot=slot).exists():
             self.add_error("slot", _("This time has already been booked."))
@@ -690,6 +725,10 @@ class InterviewAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         fields = list(self.readonly_fields)
         return [*fields, "application"] if obj else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # An interview is cancelled (which tells the calendars), never deleted.
+        return False
 
     @admin.display(description=_("assessed"), boolean=True)
     def assessed(self, interview: Interview) -> bool:

@@ -54,6 +54,8 @@ def interview_calendar(interview: Interview, *, cancel: bool = False, language: 
     attendee = vCalAddress(f"mailto:{application.applicant.email}")
     attendee.params["cn"] = vText(application.applicant.name or application.applicant.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    attendee.params["rsvp"] = vText("TRUE")
     event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical().decode()

@@ -59,12 +59,25 @@ def apply_decisions(applications, *, by, now: dt.datetime) -> int:
                 continue
             decision = locked.pending_decision
             locked.pending_decision = ""
-            if decision == Decision.SELECTED:
-                locked.confirm_by = now + dt.timedelta(days=locked.cohort.confirmation_days)
+            locked.decision_announced_at = None
+            locked.confirm_by = None
             transition(locked, decision, by=by, at=now)
             _queue_decision_mail(locked)
             applied += 1
     return applied
+
+
+def announce(application_id: int, purpose: str, *, at: dt.datetime) -> None:
+    """The decision mail has gone: the applicant sees the decision; the time to confirm runs."""
+    application = Application.objects.select_related("cohort").filter(pk=application_id).first()
+    if application is None or MAIL_FOR.get(application.state) != purpose:
+        return
+    confirm_by = None
+    if application.state == State.SELECTED:
+        confirm_by = at + dt.timedelta(days=application.cohort.confirmation_days)
+    Application.objects.filter(pk=application.pk, decision_announced_at__isnull=True).update(
+        decision_announced_at=at, confirm_by=confirm_by
+    )
 
 
 def _queue_decision_mail(application: Application) -> None:
@@ -76,7 +89,8 @@ def _queue_decision_mail(application: Application) -> None:
         {
             "cohort": application.cohort.title,
             "organisation": application.organisation_name,
-            "confirm_by": application.confirm_by,
+            # The deadline is set when the mail goes out: staff may send it days later.
+            "confirmation_days": application.cohort.confirmation_days,
             "kickoff_start": application.cohort.kickoff_start,
             "kickoff_end": application.cohort.kickoff_end,
             "url": absolute_url(
@@ -99,7 +113,7 @@ def _locked_selected(application: Application, now: dt.datetime) -> Application:
         .select_related("cohort", "applicant")
         .get(pk=application.pk)
     )
-    if locked.state != State.SELECTED:
+    if locked.state != State.SELECTED or locked.decision_announced_at is None:
         raise NotAllowed(_("There is nothing to confirm for this application."))
     if locked.confirm_by is not None and now > locked.confirm_by:
         raise ConfirmationClosed(
@@ -114,20 +128,24 @@ def confirm_participation(application: Application, *, by, now: dt.datetime) -> 
     with transaction.atomic():
         locked = _locked_selected(application, now)
         transition(locked, State.CONFIRMED, by=by, at=now)
-        organisation, _created = Organisation.objects.get_or_create(
+        organisation, created = Organisation.objects.get_or_create(
             business_id=locked.business_id,
             defaults={"name": locked.organisation_name, "kind": locked.organisation_kind},
         )
-        role = _applicant_role(locked)
-        Membership.objects.filter(organisation=organisation, is_contact=True).update(
-            is_contact=False
+        already_led = organisation.memberships.filter(is_contact=True).exclude(
+            user=locked.applicant
         )
-        Membership.objects.update_or_create(
-            user=locked.applicant,
-            organisation=organisation,
-            defaults={"role": role, "is_contact": True},
-        )
-        _queue_staff_notice(locked, "decision_confirmed_staff")
+        # An organisation that already has a contact person keeps them: a business ID
+        # typed on a form is no proof of speaking for its team. Staff are asked to
+        # add the applicant by hand.
+        needs_staff = not created and already_led.exists()
+        if not needs_staff:
+            Membership.objects.update_or_create(
+                user=locked.applicant,
+                organisation=organisation,
+                defaults={"role": _applicant_role(locked), "is_contact": True},
+            )
+        _queue_staff_notice(locked, "decision_confirmed_staff", needs_staff=needs_staff)
     return organisation
 
 
@@ -151,7 +169,7 @@ def decline_participation(
     return locked
 
 
-def _queue_staff_notice(application: Application, purpose: str) -> None:
+def _queue_staff_notice(application: Application, purpose: str, *, needs_staff=False) -> None:
     queue_email(
         purpose,
         application.cohort.contact_email,
@@ -160,6 +178,7 @@ def _queue_staff_notice(application: Application, purpose: str) -> None:
             "organisation": application.organisation_name,
             "taken": places_taken(application.cohort),
             "capacity": application.cohort.capacity,
+            "needs_staff": needs_staff,
             "url": absolute_url("admin:applications_application_change", object_id=application.pk),
         },
         f"decision:{application.pk}:{purpose}",

@@ -162,6 +162,7 @@ def _decision_sample() -> dict:
         "cohort": "Vähähiilisten hankintojen akatemia 2022",
         "organisation": "Esimerkkilän kaupunki",
         "confirm_by": dt.datetime(2022, 3, 4, 12, 0, tzinfo=HELSINKI),
+        "confirmation_days": 7,
         "kickoff_start": dt.datetime(2022, 3, 16, 9, 0, tzinfo=HELSINKI),
         "kickoff_end": dt.datetime(2022, 3, 16, 11, 0, tzinfo=HELSINKI),
         "url": "https://example.fi/applications/…/confirm/",
@@ -175,6 +176,7 @@ def _staff_decision_sample() -> dict:
         "organisation": "Esimerkkilän kaupunki",
         "taken": 5,
         "capacity": 6,
+        "needs_staff": False,
         "url": "https://example.fi/admin/applications/application/1/change/",
     }
 

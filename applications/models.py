@@ -46,6 +46,11 @@ class Decision(models.TextChoices):
 ACTIVE_STATES = [state for state in ApplicationState if state != ApplicationState.WITHDRAWN]
 # The applicant may change the answers (within the window) only in these.
 EDITABLE_STATES = [ApplicationState.DRAFT, ApplicationState.SUBMITTED]
+DECISION_STATES = [
+    ApplicationState.SELECTED,
+    ApplicationState.RESERVE,
+    ApplicationState.NOT_SELECTED,
+]
 # The places a cohort's capacity counts.
 TAKING_A_PLACE = [ApplicationState.SELECTED, ApplicationState.CONFIRMED]
 
@@ -197,6 +202,14 @@ class Application(models.Model):
         blank=True,
         help_text=_("Nobody is told until staff apply the decisions and send the mails."),
     )
+    decision_announced_at = models.DateTimeField(
+        _("decision announced"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the decision mail went out; the applicant sees the decision from then on."
+        ),
+    )
     confirm_by = models.DateTimeField(_("confirm participation by"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -241,6 +254,17 @@ class Application(models.Model):
         """Whether answers may be changed and submitted at an instant (the window's rule)."""
         at = at.replace(microsecond=0)
         return self.cohort.application_opens <= at <= self.deadline
+
+    @property
+    def state_for_applicant(self) -> str:
+        """The state as the applicant may know it: a decision only once its mail has gone."""
+        if self.state in DECISION_STATES and self.decision_announced_at is None:
+            return ApplicationState.SUBMITTED.label
+        return self.get_state_display()
+
+    @property
+    def decision_known(self) -> bool:
+        return self.state not in DECISION_STATES or self.decision_announced_at is not None
 
     def is_editable_at(self, at: dt.datetime) -> bool:
         return self.state in EDITABLE_STATES and self.is_open_at(at)

@@ -96,7 +96,7 @@ class InterviewReminder(ReminderRule):
     def objects(self, cohort, now):
         return (
             Interview.objects.active()
-            .filter(slot__cohort=cohort)
+            .filter(slot__cohort=cohort, application__state=ApplicationState.SUBMITTED)
             .select_related("slot__cohort", "application__applicant", "application__cohort")
             .prefetch_related("slot__interviewers")
         )
@@ -110,13 +110,16 @@ class InterviewReminder(ReminderRule):
 
     def context(self, obj: Interview) -> dict:
         application = obj.application
+        language = application.applicant.preferred_language
         return {
             "cohort": application.cohort.title,
             "organisation": application.organisation_name,
             "starts_at": obj.slot.starts_at,
             "ends_at": obj.slot.ends_at,
             "meeting_url": obj.slot.meeting_url,
-            "url": absolute_url("applications:interview", public_id=application.public_id),
+            "url": absolute_url(
+                "applications:interview", language=language, public_id=application.public_id
+            ),
             "contact_email": application.cohort.contact_email,
         }
 

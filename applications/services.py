@@ -313,7 +313,17 @@ def withdraw_application(
         change = transition(locked, State.WITHDRAWN, by=by, at=now, note=reason)
         if was_submitted:
             _queue_withdrawn_mails(locked, change)
+            _free_the_interview(locked, by=by, now=now)
     return locked
+
+
+def _free_the_interview(application: Application, *, by, now: dt.datetime) -> None:
+    """A withdrawn application is not interviewed: its slot is freed and the calendar told."""
+    # Imported here: the interviews module builds on this one.
+    from .interviews import cancel_interview
+
+    for interview in application.interviews.active():
+        cancel_interview(interview, by=by, now=now, by_staff=True)
 
 
 def reopen_application(application: Application, *, by, now: dt.datetime) -> Application:

@@ -11,7 +11,7 @@ from academy.models import HELSINKI, Cohort, Organisation
 from . import answers, decisions, interviews, services
 from .checklist import missing
 from .forms import ApplicationForm, EligibilityForm, WithdrawForm, team_formset
-from .models import Application, ApplicationState
+from .models import DECISION_STATES, Application, ApplicationState, InterviewSlot
 
 
 def get_own_application_or_404(request: HttpRequest, public_id) -> Application:
@@ -72,7 +72,9 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_reopen": application.state == ApplicationState.WITHDRAWN
         and application.is_open_at(now)
         and not services.has_other_active(application),
-        "history": application.state_changes.all(),
+        "history": application.state_changes.exclude(
+            to_state__in=[] if application.decision_known else DECISION_STATES
+        ),
         "interview": application.interviews.active().select_related("slot").first(),
         "organisation": Organisation.objects.filter(
             business_id=application.business_id, memberships__user=request.user
@@ -231,8 +233,13 @@ def interview(request: HttpRequest, public_id) -> HttpResponse:
     now = timezone.now()
     current = application.interviews.active().select_related("slot").first()
     if request.method == "POST":
-        chosen = interviews.bookable_slots(application, now).filter(pk=request.POST.get("slot"))
-        slot = chosen.first()
+        # Any slot of the cohort: one taken a moment ago gets the service's clear answer.
+        slot_id = request.POST.get("slot", "")
+        slot = (
+            InterviewSlot.objects.filter(cohort_id=application.cohort_id, pk=slot_id).first()
+            if slot_id.isdigit()
+            else None
+        )
         if slot is None:
             messages.error(request, _("Choose one of the free times."))
         elif _book_or_move(request, application, current, slot, now):

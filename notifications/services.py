@@ -5,17 +5,21 @@ import datetime as dt
 import logging
 import smtplib
 import time
-from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import EmailState, OutgoingEmail
 from .rendering import render_email
 
 log = logging.getLogger(__name__)
+
+# Sent once a mail has been handed to the mail server, with ``email``: what
+# another app does when its mail has gone out (e.g. a decision counts as told).
+email_sent = Signal()
 
 MAX_ATTEMPTS = 6
 # What is left of a mail that carried a sign-in code or a password link once it has gone.
@@ -229,7 +233,13 @@ def deliver(email_id: int, loaded: OutgoingEmail | None = None) -> float | None:
         _mark(email, EmailState.FAILED, last_error="The mail server accepted no recipient.")
         return None
     scrubbed = {"body_text": SCRUBBED, "body_html": ""} if email.sensitive else {}
-    _mark(email, EmailState.SENT, sent_at=timezone.now(), last_error="", **scrubbed)
+    sent_at = timezone.now()
+    _mark(email, EmailState.SENT, sent_at=sent_at, last_error="", **scrubbed)
+    email.sent_at = sent_at
+    for receiver, outcome in email_sent.send_robust(sender=OutgoingEmail, email=email):
+        if isinstance(outcome, Exception):
+            # The mail has gone: a listener's failure must not make it look unsent.
+            log.error("After sending %s, %r failed: %r", email.key, receiver, outcome)
     return None
 
 
@@ -326,24 +336,20 @@ def as_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
-        message.attach(calendar_part(email.calendar))
+        # As an alternative part, which Outlook and Gmail show as an invitation to
+        # answer, and as an .ics file for programs that only take attachments.
+        method = calendar_method(email.calendar)
+        message.attach_alternative(email.calendar, f"text/calendar; method={method}")
+        message.attach("invite.ics", email.calendar, "application/ics")
     return message
 
 
-def calendar_part(calendar: str) -> MIMEText:
-    """An iCalendar part that mail programs show as an invitation, an update or a cancellation."""
-    method = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in calendar.splitlines()
-            if line.startswith("METHOD:")
-        ),
-        "PUBLISH",
-    )
-    part = MIMEText(calendar, "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
-    return part
+def calendar_method(calendar: str) -> str:
+    """The METHOD of an iCalendar text: REQUEST, CANCEL, ..."""
+    for line in calendar.splitlines():
+        if line.startswith("METHOD:"):
+            return line.split(":", 1)[1].strip()
+    return "PUBLISH"
 
 
 def requeue_stale(now: dt.datetime | None = None) -> int:

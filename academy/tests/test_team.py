@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from academy import team
 from academy.models import Invitation, Membership, TeamRole
-from academy.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from academy.tests.factories import MembershipFactory, UserFactory
 from notifications.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +199,29 @@ def test_the_team_page_makes_the_same_queries_with_1_or_30_members(client, conta
     assert counts[0] == counts[1]
 
 
-def test_other_organisations_unaffected(contact):
-    other = OrganisationFactory()
-    assert not other.memberships.exists()
+def test_a_contact_person_cannot_touch_another_organisations_rows(client, contact):
+    other = MembershipFactory(role=TeamRole.PROCUREMENT_LEAD, is_contact=True)
+    member = MembershipFactory(
+        organisation=other.organisation, role=TeamRole.PROCUREMENT_SPECIALIST
+    )
+    foreign = team.invite(
+        other.organisation, "x@example.fi", "procurement_lead", by=other.user, now=timezone.now()
+    )
+    client.force_login(contact.user)
+    page = team_url(contact.organisation)
+    assert client.post(page, {"action": "remove", "membership": member.pk}).status_code == 404
+    assert client.post(page, {"action": "revoke", "invitation": foreign.pk}).status_code == 404
+    assert client.post(page, {"action": "remove", "membership": "abc"}).status_code == 404
+    assert Membership.objects.filter(pk=member.pk).exists()
+    foreign.refresh_from_db()
+    assert foreign.revoked_at is None
+
+
+def test_an_expired_invitation_does_not_block_a_new_one(client, contact):
+    invite_by_page(client, contact)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=15)):
+        client.force_login(contact.user)
+        response = invite_by_page(client, contact)
+    assert response.status_code == 302
+    assert Invitation.objects.filter(revoked_at__isnull=True).count() == 1
+    assert Invitation.objects.count() == 2

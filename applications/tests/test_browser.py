@@ -314,7 +314,13 @@ def test_an_applicant_books_moves_cancels_and_books_again(
 
 
 def test_staff_decide_send_the_drafts_and_the_selected_organisation_confirms(
-    browser, live_server, open_call, django_user_model, assert_accessible, csp_violations
+    browser,
+    live_server,
+    open_call,
+    django_user_model,
+    assert_accessible,
+    csp_violations,
+    eager_celery,
 ):
     from applications import services
     from notifications.models import EmailState
@@ -368,6 +374,11 @@ def test_staff_decide_send_the_drafts_and_the_selected_organisation_confirms(
     staff.get_by_role("button", name="Go").click()
     assert not OutgoingEmail.objects.filter(state=EmailState.DRAFT).exists()
     assert csp_violations == []
+    # Celery runs in the server here (eager_celery): the mails have gone, the decisions are told.
+    assert (
+        OutgoingEmail.objects.filter(purpose__startswith="decision", state=EmailState.SENT).count()
+        == 2
+    )
 
     page = browser.new_page()
     acceptance = OutgoingEmail.objects.get(purpose="decision_selected")

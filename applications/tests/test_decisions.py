@@ -21,6 +21,8 @@ from .factories import DURING_CALL, ApplicationFactory
 pytestmark = pytest.mark.django_db
 
 DECIDED_AT = dt.datetime(2022, 2, 24, 12, 0, tzinfo=HELSINKI)
+SENT_AT = dt.datetime(2022, 2, 25, 9, 0, tzinfo=HELSINKI)
+CONFIRM_BY = SENT_AT + dt.timedelta(days=7)
 ADMIN = "/en/admin/applications/"
 
 
@@ -40,6 +42,13 @@ def staff_client(client, staff):
 def submitted(cohort, **kwargs):
     application = ApplicationFactory(cohort=cohort, **kwargs)
     return services.submit_application(application, by=application.applicant, now=DURING_CALL)
+
+
+def apply_and_send(staff, deliver_mail):
+    """Staff apply the decisions, and a day later send the drafts: the decisions are told."""
+    decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
+    with time_machine.travel(SENT_AT, tick=False), deliver_mail():
+        send_drafts(OutgoingEmail.objects.filter(state=EmailState.DRAFT))
 
 
 def decide(application, decision):
@@ -90,14 +99,32 @@ def test_the_acceptance_mail_says_action_is_required_and_links_to_the_confirmati
     chosen = decided[0]
     selected = OutgoingEmail.objects.get(purpose="decision_selected")
     assert selected.subject.startswith("Toimenpiteitä tarvitaan: vahvistakaa osallistuminen")
-    assert "3.3.2022 klo 12.00" in selected.subject
+    assert "7 päivän kuluessa" in selected.subject
     assert f"/applications/{chosen.public_id}/confirm/" in selected.body_text
 
 
-def test_confirming_makes_the_organisation_a_participant(signed_in, decided, staff):
+def test_nothing_shows_before_the_decision_mails_go(signed_in, decided, staff, deliver_mail):
     decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
     chosen = decided[0]
-    with time_machine.travel(DECIDED_AT + dt.timedelta(days=1), tick=False):
+    with time_machine.travel(DECIDED_AT + dt.timedelta(hours=1), tick=False):
+        detail = signed_in.get(url("detail", chosen)).content.decode()
+        signed_in.post(url("confirm", chosen), {"answer": "confirm"})
+    assert "Tila: Lähetetty" in detail
+    assert "valittu" not in detail.replace("Valittu kunta", "").lower()
+    chosen.refresh_from_db()
+    assert (chosen.state, chosen.confirm_by) == (ApplicationState.SELECTED, None)
+    with time_machine.travel(SENT_AT, tick=False), deliver_mail():
+        send_drafts(OutgoingEmail.objects.filter(state=EmailState.DRAFT))
+    chosen.refresh_from_db()
+    assert (chosen.decision_announced_at, chosen.confirm_by) == (SENT_AT, CONFIRM_BY)
+    detail = signed_in.get(url("detail", chosen)).content.decode()
+    assert "Tila: Valittu, ei vielä vahvistettu" in detail
+
+
+def test_confirming_makes_the_organisation_a_participant(signed_in, decided, staff, deliver_mail):
+    apply_and_send(staff, deliver_mail)
+    chosen = decided[0]
+    with time_machine.travel(SENT_AT + dt.timedelta(days=1), tick=False):
         page = signed_in.get(url("confirm", chosen)).content.decode()
         assert "Vahvista osallistuminen" in page
         signed_in.post(url("confirm", chosen), {"answer": "confirm"})
@@ -113,10 +140,10 @@ def test_confirming_makes_the_organisation_a_participant(signed_in, decided, sta
     assert OutgoingEmail.objects.filter(purpose="decision_confirmed_staff").count() == 1
 
 
-def test_the_confirmation_closes_at_its_deadline(signed_in, decided, staff):
-    decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
+def test_the_confirmation_closes_at_its_deadline(signed_in, decided, staff, deliver_mail):
+    apply_and_send(staff, deliver_mail)
     chosen = decided[0]
-    late = DECIDED_AT + dt.timedelta(days=7, seconds=1)
+    late = CONFIRM_BY + dt.timedelta(seconds=1)
     with time_machine.travel(late, tick=False):
         signed_in.post(url("confirm", chosen), {"answer": "confirm"})
         page = signed_in.get(url("confirm", chosen)).content.decode()
@@ -126,11 +153,11 @@ def test_the_confirmation_closes_at_its_deadline(signed_in, decided, staff):
     assert Organisation.objects.count() == 0
 
 
-def test_a_decline_frees_the_place_for_a_reserve(signed_in, decided, staff, cohort):
-    decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
+def test_a_decline_frees_the_place_for_a_reserve(signed_in, decided, staff, cohort, deliver_mail):
+    apply_and_send(staff, deliver_mail)
     chosen, reserve, _rejected = decided
     assert decisions.places_taken(cohort) == 1
-    with time_machine.travel(DECIDED_AT + dt.timedelta(days=1), tick=False):
+    with time_machine.travel(SENT_AT + dt.timedelta(days=1), tick=False):
         signed_in.post(url("confirm", chosen), {"answer": "decline", "reason": "Resurssit"})
     chosen.refresh_from_db()
     assert chosen.state == ApplicationState.DECLINED
@@ -159,10 +186,10 @@ def test_anonymous_visitors_sign_in_to_confirm(client, decided):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_the_unconfirmed_are_nudged_before_the_deadline(decided, staff, signed_in):
-    decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
+def test_the_unconfirmed_are_nudged_before_the_deadline(decided, staff, deliver_mail):
+    apply_and_send(staff, deliver_mail)
     nudges = OutgoingEmail.objects.filter(purpose="decision_confirm_reminder")
-    confirm_by = DECIDED_AT + dt.timedelta(days=7)
+    confirm_by = CONFIRM_BY
     sweep(confirm_by - dt.timedelta(days=2, seconds=1))
     assert nudges.count() == 0
     sweep(confirm_by - dt.timedelta(days=2))
@@ -170,10 +197,10 @@ def test_the_unconfirmed_are_nudged_before_the_deadline(decided, staff, signed_i
 
 
 def test_the_public_list_shows_only_confirmed_organisations_once_published(
-    client, signed_in, decided, staff, cohort
+    client, signed_in, decided, staff, cohort, deliver_mail
 ):
-    decisions.apply_decisions(Application.objects.all(), by=staff, now=DECIDED_AT)
-    with time_machine.travel(DECIDED_AT + dt.timedelta(days=1), tick=False):
+    apply_and_send(staff, deliver_mail)
+    with time_machine.travel(SENT_AT + dt.timedelta(days=1), tick=False):
         signed_in.post(url("confirm", decided[0]), {"answer": "confirm"})
     html = client.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert "Valittu kunta" not in html
@@ -222,3 +249,23 @@ def test_staff_record_pending_decisions_in_the_list_and_see_the_capacity(
     )
     assert response.status_code == 302
     assert OutgoingEmail.objects.filter(purpose="decision_selected", state="draft").count() == 2
+
+
+def test_confirming_does_not_take_over_an_organisation_that_has_a_contact_person(
+    signed_in, decided, staff, deliver_mail
+):
+    from academy.tests.factories import MembershipFactory, OrganisationFactory
+
+    chosen = decided[0]
+    existing = OrganisationFactory(business_id=chosen.business_id)
+    incumbent = MembershipFactory(organisation=existing, role="procurement_lead", is_contact=True)
+    apply_and_send(staff, deliver_mail)
+    with time_machine.travel(SENT_AT + dt.timedelta(days=1), tick=False), deliver_mail():
+        signed_in.post(url("confirm", chosen), {"answer": "confirm"})
+    chosen.refresh_from_db()
+    assert chosen.state == ApplicationState.CONFIRMED
+    assert list(existing.memberships.values_list("user", "is_contact")) == [
+        (incumbent.user_id, True)
+    ]
+    notice = [m for m in mail.outbox if m.to == ["akatemia@example.fi"]][-1]
+    assert "Organisaatiolla oli jo yhteyshenkilö" in notice.body

@@ -123,8 +123,7 @@ def test_a_taken_slot_gets_a_clear_message_and_the_remaining_times(
     interviews.book_interview(slots[0], other, by=other.applicant, now=DURING_CALL)
     response = book(signed_in, submitted, slots[0])
     html = response.content.decode()
-    # The taken slot is no longer offered: the choice is refused as not one of the free times.
-    assert "Valitse jokin vapaista ajoista." in html
+    assert "Joku muu varasi tämän ajan juuri äsken. Valitse toinen aika." in html
     assert f'value="{slots[1].pk}"' in html
     assert f'value="{slots[0].pk}"' not in html
     assert Interview.objects.count() == 1
@@ -282,3 +281,27 @@ def test_the_day_before_the_applicant_and_the_interviewers_are_reminded(
         f"/admin/applications/interview/{interview.pk}/change/"
         in by_address["haastattelija@example.fi"].body
     )
+
+
+def test_withdrawing_cancels_the_interview_and_frees_the_slot(
+    signed_in, submitted, slots, deliver_mail
+):
+    interviews.book_interview(slots[0], submitted, by=submitted.applicant, now=DURING_CALL)
+    with time_machine.travel(DURING_CALL, tick=False), deliver_mail():
+        signed_in.post(url("withdraw", submitted), {"reason": ""})
+    interview = Interview.objects.get()
+    assert interview.cancelled_at == DURING_CALL
+    assert slots[0] in InterviewSlot.objects.free()
+    (cancellation,) = [
+        m for m in mail.outbox if m.extra_headers["X-Academy-Email-Key"].startswith("interview:")
+    ]
+    assert calendar_of(cancellation)[1] == "CANCEL"
+    # No reminders about an interview that will not happen.
+    assert sweep(slots[0].starts_at - dt.timedelta(days=1)) == 0
+
+
+def test_a_slot_id_that_is_not_a_number_is_refused_politely(signed_in, submitted, slots):
+    with time_machine.travel(DURING_CALL, tick=False):
+        response = signed_in.post(url("interview", submitted), {"slot": "abc"})
+    assert response.status_code == 200
+    assert "Valitse jokin vapaista ajoista." in response.content.decode()
