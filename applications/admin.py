@@ -659,7 +659,7 @@ class InterviewSlotAdmin(admin.ModelAdmin):
     def delete_free(self, request: HttpRequest, queryset: QuerySet) -> None:
         # Only slots nobody has ever booked: a cancelled booking keeps its slot as history.
         with transaction.atomic():
-            never_booked = queryset.filter(interviews__isnull=True).select_for_update()
+            never_booked = queryset.filter(interviews__isnull=True).select_for_update(of=("self",))
             count, _details = InterviewSlot.objects.filter(
                 pk__in=list(never_booked.values_list("pk", flat=True))
             ).delete()
