@@ -86,7 +86,16 @@ class CohortAdmin(admin.ModelAdmin):
         (_("Application window"), {"fields": ["application_opens", "application_closes"]}),
         (
             _("Interviews and selection"),
-            {"fields": ["interviews_start", "interviews_end", "decisions_on"]},
+            {
+                "fields": [
+                    "interviews_start",
+                    "interviews_end",
+                    "interview_change_cutoff_hours",
+                    "decisions_on",
+                    "confirmation_days",
+                    "participants_public",
+                ]
+            },
         ),
         (_("Programme"), {"fields": ["kickoff_start", "kickoff_end", "ends_on"]}),
         (

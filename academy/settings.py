@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "academy.context_processors.site",
+                "academy.context_processors.teams",
             ],
             # Available in every template, e-mail templates written by staff included.
             "builtins": ["django.templatetags.i18n", "academy.templatetags.academy_tags"],

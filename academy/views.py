@@ -145,7 +145,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: only the person it was sent to, signed in with that address."""
     found = team.find(token)
     if found is None:
-        raise Http404("No such invitation.")
+        # An old link of a resent invitation, or a mistyped one: said plainly, with a 404.
+        return render(request, "academy/invitation.html", {"invitation": None}, status=404)
     now = timezone.now()
     wrong_person = request.user.email.lower() != found.email.lower()
     if request.method == "POST" and not wrong_person:

@@ -5,7 +5,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.defaultfilters import linebreaksbr
@@ -279,7 +289,24 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
         permissions=["change"],
     )
     def apply_decisions(self, request: HttpRequest, queryset: QuerySet) -> None:
-        applied = decisions.apply_decisions(queryset, by=request.user, now=timezone.now())
+        now = timezone.now()
+        pending = queryset.exclude(pending_decision="")
+        held = Interview.objects.filter(
+            application=OuterRef("pk"), cancelled_at__isnull=True, slot__ends_at__lte=now
+        )
+        not_interviewed = pending.exclude(Exists(held)).count()
+        if not_interviewed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of these applications has not been interviewed yet.",
+                    "%(count)d of these applications have not been interviewed yet.",
+                    not_interviewed,
+                )
+                % {"count": not_interviewed},
+                level=messages.WARNING,
+            )
+        applied = decisions.apply_decisions(queryset, by=request.user, now=now)
         outbox = reverse("admin:notifications_outgoingemail_changelist") + "?state__exact=draft"
         self.message_user(
             request,
@@ -626,7 +653,7 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         form = SlotGenerationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            created = interviews.generate_slots(
+            created, skipped = interviews.generate_slots(
                 data["cohort"],
                 first_day=data["first_day"],
                 last_day=data["last_day"],
@@ -643,6 +670,17 @@ class InterviewSlotAdmin(admin.ModelAdmin):
                 ngettext("%(count)d slot created.", "%(count)d slots created.", len(created))
                 % {"count": len(created)},
             )
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d slot left out: it overlaps another of its interviewers' slots.",
+                        "%(count)d slots left out: they overlap their interviewers' other slots.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                    level=messages.WARNING,
+                )
             return redirect("admin:applications_interviewslot_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -660,9 +698,9 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         # Only slots nobody has ever booked: a cancelled booking keeps its slot as history.
         with transaction.atomic():
             never_booked = queryset.filter(interviews__isnull=True).select_for_update(of=("self",))
-            count, _details = InterviewSlot.objects.filter(
-                pk__in=list(never_booked.values_list("pk", flat=True))
-            ).delete()
+            ids = list(never_booked.values_list("pk", flat=True))
+            InterviewSlot.objects.filter(pk__in=ids).delete()
+        count = len(ids)
         self.message_user(
             request,
             ngettext("%(count)d free slot deleted.", "%(count)d free slots deleted.", count)

@@ -87,7 +87,7 @@ def _interviews(cohort: Cohort, interviewer: User) -> None:
     if cohort.interview_slots.exists():
         return
     first_day = cohort.interviews_start + dt.timedelta(days=7)
-    slots = generate_slots(
+    slots, _skipped = generate_slots(
         cohort,
         first_day=first_day,
         last_day=first_day + dt.timedelta(days=1),

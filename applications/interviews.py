@@ -43,19 +43,38 @@ def generate_slots(
     interviewers=(),
     meeting_url: str = "",
     weekdays_only: bool = True,
-) -> list[InterviewSlot]:
-    """Slots of ``length`` with ``buffer`` between them, on each day, in Helsinki time."""
+) -> tuple[list[InterviewSlot], int]:
+    """Slots of ``length`` with ``buffer`` between them, on each day, in Helsinki time.
+
+    A slot that would overlap one of the cohort's slots with a shared interviewer
+    (or, without interviewers, any slot without them) is left out, so generating
+    twice or by hand cannot double-book a person. Returns the slots made and how
+    many were left out.
+    """
     slots = []
     day = first_day
     while day <= last_day:
         if not weekdays_only or day.weekday() < 5:
             slots += _day_slots(cohort, day, day_starts, day_ends, length, buffer, meeting_url)
         day += dt.timedelta(days=1)
+    people = list(interviewers)
     with transaction.atomic():
-        created = InterviewSlot.objects.bulk_create(slots)
-        for slot in created:
-            slot.interviewers.set(interviewers)
-    return created
+        fresh = [slot for slot in slots if not _overlaps(slot, people)]
+        created = InterviewSlot.objects.bulk_create(fresh)
+        through = InterviewSlot.interviewers.through
+        through.objects.bulk_create(
+            [through(interviewslot=slot, user=person) for slot in created for person in people]
+        )
+    return created, len(slots) - len(fresh)
+
+
+def _overlaps(slot: InterviewSlot, interviewers: list) -> bool:
+    existing = InterviewSlot.objects.filter(
+        cohort=slot.cohort, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
+    )
+    if interviewers:
+        return existing.filter(interviewers__in=interviewers).exists()
+    return existing.filter(interviewers__isnull=True).exists()
 
 
 def _day_slots(cohort, day, day_starts, day_ends, length, buffer, meeting_url) -> list:

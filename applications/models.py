@@ -524,7 +524,9 @@ class InterviewSlot(models.Model):
         ordering = ["cohort", "starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_at__lt=models.F("ends_at")), name="slot_starts_before_it_ends"
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="slot_starts_before_it_ends",
+                violation_error_message=_("An interview must end after it starts."),
             ),
         ]
 

@@ -112,6 +112,7 @@ def transition(
             "submitted_at",
             "submission_count",
             "pending_decision",
+            "decision_announced_at",
             "confirm_by",
             "updated_at",
         ]

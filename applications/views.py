@@ -265,11 +265,15 @@ def _book_or_move(request: HttpRequest, application, current, slot, now) -> bool
     except services.ApplicationError as error:
         messages.error(request, error.message)
         return False
-    messages.success(
-        request,
-        _("Your interview is booked for %(time)s. A calendar invitation is on its way by e-mail.")
-        % {"time": str(slot)},
-    )
+    if current is None:
+        done = _(
+            "Your interview is booked for %(time)s. A calendar invitation is on its way by e-mail."
+        )
+    else:
+        done = _(
+            "Your interview has been moved to %(time)s. A calendar update is on its way by e-mail."
+        )
+    messages.success(request, done % {"time": str(slot)})
     return True
 
 

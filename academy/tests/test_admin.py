@@ -157,6 +157,8 @@ COHORT_FORM = {
     "kickoff_end_0": "15.3.2023",
     "kickoff_end_1": "11.00",
     "ends_on": "30.11.2023",
+    "interview_change_cutoff_hours": "24",
+    "confirmation_days": "7",
 }
 
 

@@ -203,7 +203,7 @@ def test_staff_score_an_application_in_the_admin(
     assert csp_violations == []
 
 
-@pytest.mark.parametrize("name", ["index", "detail", "edit", "withdraw"])
+@pytest.mark.parametrize("name", ["index", "detail", "edit", "withdraw", "interview", "team"])
 def test_the_applicant_pages_reflow_on_a_narrow_screen(
     page: Page, live_server, open_call, django_user_model, name
 ):
@@ -217,8 +217,15 @@ def test_the_applicant_pages_reflow_on_a_narrow_screen(
     application = ApplicationFactory(cohort=Cohort.objects.get(), applicant=user)
     page.set_viewport_size({"width": 320, "height": 800})
     sign_in(page, open_call, user.email, "kapea-2022")
-    kwargs = {} if name == "index" else {"public_id": application.public_id}
-    page.goto(open_call + reverse(f"applications:{name}", kwargs=kwargs))
+    if name == "team":
+        from academy.tests.factories import MembershipFactory
+
+        membership = MembershipFactory(user=user, role="procurement_lead", is_contact=True)
+        path = reverse("academy:team", kwargs={"organisation_id": membership.organisation_id})
+    else:
+        kwargs = {} if name == "index" else {"public_id": application.public_id}
+        path = reverse(f"applications:{name}", kwargs=kwargs)
+    page.goto(open_call + path)
     expect(page.locator("h1")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
@@ -262,7 +269,7 @@ def test_an_applicant_books_moves_cancels_and_books_again(
     )
     services.submit_application(application, by=user, now=timezone.now())
     first_day = timezone.localdate() + dt.timedelta(days=3)
-    slots = interviews.generate_slots(
+    slots, _skipped = interviews.generate_slots(
         cohort,
         first_day=first_day,
         last_day=first_day + dt.timedelta(days=1),

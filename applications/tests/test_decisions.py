@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
 
 from academy.models import HELSINKI, Membership, Organisation
 from academy.tests.factories import UserFactory
@@ -202,11 +203,12 @@ def test_the_public_list_shows_only_confirmed_organisations_once_published(
     apply_and_send(staff, deliver_mail)
     with time_machine.travel(SENT_AT + dt.timedelta(days=1), tick=False):
         signed_in.post(url("confirm", decided[0]), {"answer": "confirm"})
-    html = client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    visitor = Client()
+    html = visitor.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert "Valittu kunta" not in html
     cohort.participants_public = True
     cohort.save()
-    html = client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    html = visitor.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert "Valittu kunta" in html
     assert "Varakunta" not in html
     assert "Hylätty kunta" not in html
@@ -269,3 +271,25 @@ def test_confirming_does_not_take_over_an_organisation_that_has_a_contact_person
     ]
     notice = [m for m in mail.outbox if m.to == ["akatemia@example.fi"]][-1]
     assert "Organisaatiolla oli jo yhteyshenkilö" in notice.body
+
+
+def test_a_reserve_selected_later_sees_it_only_when_its_new_mail_goes(
+    client, decided, staff, deliver_mail
+):
+    apply_and_send(staff, deliver_mail)
+    reserve = decided[1]
+    decide(reserve, "selected")
+    decisions.apply_decisions(Application.objects.all(), by=staff, now=SENT_AT)
+    reserve.refresh_from_db()
+    assert (reserve.state, reserve.decision_announced_at, reserve.confirm_by) == (
+        ApplicationState.SELECTED,
+        None,
+        None,
+    )
+    client.force_login(reserve.applicant)
+    assert "Tila: Lähetetty" in client.get(url("detail", reserve)).content.decode()
+    later = SENT_AT + dt.timedelta(days=2)
+    with time_machine.travel(later, tick=False), deliver_mail():
+        send_drafts(OutgoingEmail.objects.filter(state=EmailState.DRAFT))
+    reserve.refresh_from_db()
+    assert reserve.confirm_by == later + dt.timedelta(days=7)

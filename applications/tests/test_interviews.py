@@ -41,7 +41,7 @@ def slots(cohort):
         buffer=dt.timedelta(minutes=15),
         interviewers=[interviewer],
         meeting_url="https://meet.example.fi/akatemia",
-    )
+    )[0]
 
 
 @pytest.fixture
@@ -64,8 +64,35 @@ def test_slots_are_generated_per_day_with_the_buffer_in_helsinki_time(cohort, sl
     assert first.interviewers.get().email == "haastattelija@example.fi"
 
 
+def test_generating_again_leaves_out_what_would_double_book_an_interviewer(cohort, slots):
+    interviewer = slots[0].interviewers.get()
+    again, skipped = interviews.generate_slots(
+        cohort,
+        first_day=dt.date(2022, 2, 7),
+        last_day=dt.date(2022, 2, 7),
+        day_starts=dt.time(9, 15),
+        day_ends=dt.time(12, 0),
+        length=dt.timedelta(minutes=45),
+        buffer=dt.timedelta(minutes=15),
+        interviewers=[interviewer],
+    )
+    assert (again, skipped) == ([], 3)
+    # Another interviewer may interview in parallel.
+    parallel, skipped = interviews.generate_slots(
+        cohort,
+        first_day=dt.date(2022, 2, 7),
+        last_day=dt.date(2022, 2, 7),
+        day_starts=dt.time(9, 0),
+        day_ends=dt.time(10, 0),
+        length=dt.timedelta(minutes=45),
+        buffer=dt.timedelta(0),
+        interviewers=[UserFactory(is_staff=True)],
+    )
+    assert (len(parallel), skipped) == (1, 0)
+
+
 def test_weekends_are_skipped_unless_asked(cohort):
-    made = interviews.generate_slots(
+    made, _skipped = interviews.generate_slots(
         cohort,
         first_day=dt.date(2022, 2, 5),  # a Saturday
         last_day=dt.date(2022, 2, 6),
@@ -141,7 +168,7 @@ def test_the_service_refuses_a_taken_slot(submitted, slots, cohort):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
 def test_many_concurrent_bookings_of_one_slot_make_exactly_one_interview(cohort):
-    (slot,) = interviews.generate_slots(
+    (slot,), _skipped = interviews.generate_slots(
         cohort,
         first_day=dt.date(2022, 2, 7),
         last_day=dt.date(2022, 2, 7),

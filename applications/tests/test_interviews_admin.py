@@ -44,7 +44,7 @@ def make_slots(cohort, days=1):
         length=dt.timedelta(minutes=45),
         buffer=dt.timedelta(minutes=15),
         weekdays_only=False,
-    )
+    )[0]
 
 
 def test_staff_generate_slots_in_bulk(staff_client, cohort):
@@ -102,6 +102,8 @@ def test_bulk_delete_removes_only_free_slots(staff_client, cohort):
     )
     assert response.status_code == 302
     assert list(InterviewSlot.objects.all()) == [slots[0]]
+    message = str(list(response.wsgi_request._messages)[-1])
+    assert message == f"{len(slots) - 1} free slots deleted."
 
 
 def test_staff_book_and_move_an_interview_for_an_applicant(staff_client, cohort):
