@@ -13,6 +13,21 @@ from .checklist import missing
 from .models import Application, ApplicationState, Interview
 
 
+def to_applicant(application: Application) -> list[Recipient]:
+    return [Recipient(application.applicant.email, application.applicant)]
+
+
+def applicant_context(application: Application, page: str) -> dict:
+    """What every reminder to an applicant names: programme, organisation, page, whom to ask."""
+    language = application.applicant.preferred_language
+    return {
+        "cohort": application.cohort.title,
+        "organisation": application.organisation_name,
+        "url": absolute_url(page, language=language, public_id=application.public_id),
+        "contact_email": application.cohort.contact_email,
+    }
+
+
 class DraftReminder(ReminderRule):
     """To the person holding an unsubmitted draft, before their deadline (an extension counts)."""
 
@@ -32,17 +47,13 @@ class DraftReminder(ReminderRule):
         return obj.deadline
 
     def recipients(self, obj: Application):
-        return [Recipient(obj.applicant.email, obj.applicant)]
+        return to_applicant(obj)
 
     def context(self, obj: Application) -> dict:
-        language = obj.applicant.preferred_language
         return {
-            "cohort": obj.cohort.title,
-            "organisation": obj.organisation_name,
+            **applicant_context(obj, "applications:detail"),
             "deadline": obj.deadline,
             "missing": len(missing(obj, obj.team.all())),
-            "url": absolute_url("applications:detail", language=language, public_id=obj.public_id),
-            "contact_email": obj.cohort.contact_email,
         }
 
 
@@ -70,18 +81,12 @@ class UnbookedInterviewReminder(ReminderRule):
         return obj.submitted_at
 
     def recipients(self, obj: Application):
-        return [Recipient(obj.applicant.email, obj.applicant)]
+        return to_applicant(obj)
 
     def context(self, obj: Application) -> dict:
-        language = obj.applicant.preferred_language
         return {
-            "cohort": obj.cohort.title,
-            "organisation": obj.organisation_name,
+            **applicant_context(obj, "applications:interview"),
             "interviews_end": obj.cohort.interviews_end,
-            "url": absolute_url(
-                "applications:interview", language=language, public_id=obj.public_id
-            ),
-            "contact_email": obj.cohort.contact_email,
         }
 
 
@@ -105,22 +110,14 @@ class InterviewReminder(ReminderRule):
         return obj.slot.starts_at
 
     def recipients(self, obj: Interview):
-        applicant = obj.application.applicant
-        return [Recipient(applicant.email, applicant)]
+        return to_applicant(obj.application)
 
     def context(self, obj: Interview) -> dict:
-        application = obj.application
-        language = application.applicant.preferred_language
         return {
-            "cohort": application.cohort.title,
-            "organisation": application.organisation_name,
+            **applicant_context(obj.application, "applications:interview"),
             "starts_at": obj.slot.starts_at,
             "ends_at": obj.slot.ends_at,
             "meeting_url": obj.slot.meeting_url,
-            "url": absolute_url(
-                "applications:interview", language=language, public_id=application.public_id
-            ),
-            "contact_email": application.cohort.contact_email,
         }
 
 
@@ -161,17 +158,10 @@ class ConfirmationReminder(ReminderRule):
         return obj.confirm_by
 
     def recipients(self, obj: Application):
-        return [Recipient(obj.applicant.email, obj.applicant)]
+        return to_applicant(obj)
 
     def context(self, obj: Application) -> dict:
-        language = obj.applicant.preferred_language
-        return {
-            "cohort": obj.cohort.title,
-            "organisation": obj.organisation_name,
-            "confirm_by": obj.confirm_by,
-            "url": absolute_url("applications:confirm", language=language, public_id=obj.public_id),
-            "contact_email": obj.cohort.contact_email,
-        }
+        return {**applicant_context(obj, "applications:confirm"), "confirm_by": obj.confirm_by}
 
 
 CONFIRMATION_REMINDER = register(ConfirmationReminder())
