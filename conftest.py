@@ -99,3 +99,9 @@ def pytest_report_header(config) -> list[str]:
         f"celery broker: {broker}",
         f"browser: {chromium_path() or 'Playwright chromium'}",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    # Uploads of one test never reach another test, nor the developer's own files.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
-from .models import Membership
+from .models import Membership, Participation
 
 
 def site(request: HttpRequest) -> dict:
@@ -22,6 +22,12 @@ def teams(request: HttpRequest) -> dict:
     def memberships():
         if not request.user.is_authenticated:
             return []
-        return list(Membership.objects.filter(user=request.user).select_related("organisation"))
+        memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+        latest = {}
+        for participation in Participation.objects.of_user(request.user).order_by("created_at"):
+            latest[participation.organisation_id] = participation
+        for membership in memberships:
+            membership.workspace = latest.get(membership.organisation_id)
+        return list(memberships)
 
     return {"my_teams": SimpleLazyObject(memberships)}

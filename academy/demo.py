@@ -36,6 +36,7 @@ COHORT_2022 = {
     "decisions_on": dt.date(2022, 2, 25),
     "kickoff_start": helsinki(2022, 3, 16, 9, 0),
     "kickoff_end": helsinki(2022, 3, 16, 11, 0),
+    "kickoff_invitation_by": dt.date(2022, 3, 4),
     "ends_on": dt.date(2022, 11, 30),
     "contact_email": "akatemia@example.fi",
     "description_fi": (

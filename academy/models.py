@@ -1,6 +1,7 @@
 """The core domain: people, organisations, their teams, and the cohorts they join."""
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .business_id import normalise_business_id, validate_business_id
+from .storage import private_storage
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -150,6 +152,19 @@ class Cohort(models.Model):
         _("participants published"),
         default=False,
         help_text=_("Show the organisations that confirmed on the public programme page."),
+    )
+    kickoff_invitation_by = models.DateField(
+        _("kick-off invitation sent by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The kick-off invitation, with the pre-assignment, goes out no later than this day."
+        ),
+    )
+    sparring_per_organisation = models.PositiveSmallIntegerField(
+        _("sparring sessions per organisation"),
+        default=2,
+        help_text=_("How many sparring times an organisation may pick from those offered."),
     )
     contact_email = models.EmailField(_("contact e-mail"))
     description_fi = models.TextField(_("public description (Finnish)"), blank=True)
@@ -423,3 +438,78 @@ class Invitation(models.Model):
 
     def is_open_at(self, now: dt.datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def of_user(self, user) -> "ParticipationQuerySet":
+        """The participations whose organisation has the person on its team."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+
+class Participation(models.Model):
+    """An organisation taking part in a cohort: its place, its workspace."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="participations", verbose_name=_("cohort")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        ordering = ["cohort", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "organisation"],
+                name="participation_once_per_cohort",
+                violation_error_message=_("The organisation already takes part in this cohort."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.cohort}"
+
+
+def private_name(instance: "StoredFile", filename: str) -> str:
+    """A generated storage name: nothing of what the uploader typed reaches the file system."""
+    suffix = instance.file_type if instance.file_type.isalnum() else "bin"
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file in private storage, served only through views that check access.
+
+    The original name is kept for display and for the download's name alone.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(
+        _("file"), upload_to=private_name, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(_("file type"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

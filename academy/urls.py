@@ -12,6 +12,9 @@ academy_patterns = [
     path("profile/", views.profile, name="profile"),
     path("teams/<int:organisation_id>/", views.team_page, name="team"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("workspace/", views.workspaces, name="workspaces"),
+    path("workspace/<int:participation_id>/", views.workspace, name="workspace"),
+    path("files/<uuid:public_id>/", views.download, name="download"),
 ]
 
 # Finnish pages live at the root, Swedish under /sv/ and English under /en/,
@@ -20,6 +23,8 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include((academy_patterns, "academy"))),
     path("", include("applications.urls")),
+    path("", include("workshops.urls")),
+    path("", include("assignments.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

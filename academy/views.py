@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from applications.decisions import participants
 
 from . import team
+from .access import get_participation_or_404, is_member
+from .downloads import can_download
 from .forms import InvitationForm, ProfileForm
-from .models import Cohort, CohortPhase, Membership, TeamRole
+from .models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
 
 
 def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -22,7 +24,13 @@ def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     cohort = get_object_or_404(Cohort, slug=slug) if slug else Cohort.objects.current()
     if cohort is None:
         raise Http404("No cohort has been announced yet.")
-    phase = cohort.phase_at(timezone.now())
+    from workshops.models import Session, SessionKind, SessionState
+
+    now = timezone.now()
+    phase = cohort.phase_at(now)
+    info_session = Session.objects.filter(
+        cohort=cohort, kind=SessionKind.INFO, state=SessionState.PUBLISHED
+    ).first()
     description, description_language = cohort.description_in(get_language())
     return render(
         request,
@@ -35,6 +43,8 @@ def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "description_language": description_language,
             "team_roles": TeamRole.choices,
             "participants": participants(cohort) if cohort.participants_public else None,
+            "info_session": info_session,
+            "info_session_over": info_session is not None and info_session.has_ended(now),
         },
     )
 
@@ -164,3 +174,61 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": found, "wrong_person": wrong_person, "open": found.is_open_at(now)}
     status = 403 if wrong_person else 200
     return render(request, "academy/invitation.html", context, status=status)
+
+
+@login_required
+def workspaces(request: HttpRequest) -> HttpResponse:
+    """The way in: straight to the one workspace a person has, or a choice among several."""
+    found = list(
+        Participation.objects.of_user(request.user)
+        .select_related("cohort", "organisation")
+        .order_by("-cohort__application_opens", "organisation__name")
+    )
+    if len(found) == 1:
+        return redirect("academy:workspace", participation_id=found[0].pk)
+    return render(request, "academy/workspaces.html", {"participations": found})
+
+
+@login_required
+def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
+    """The organisation's home in the programme: its timeline, sessions, pre-assignment, team."""
+    from assignments.overview import pre_assignment_status
+    from workshops.services import offered_times, sparring_taken
+    from workshops.timeline import timeline
+
+    participation = get_participation_or_404(request, participation_id)
+    now = timezone.now()
+    events = timeline(participation, now=now)
+    context = {
+        "participation": participation,
+        "organisation": participation.organisation,
+        "cohort": participation.cohort,
+        "timeline": events,
+        "upcoming": [event for event in events if event.session and not event.past][:3],
+        "pre_assignment": pre_assignment_status(participation, now=now),
+        "members": participation.organisation.memberships.select_related("user").order_by(
+            "-is_contact", "user__name"
+        ),
+        "is_member": is_member(request.user, participation.organisation_id),
+        "sparring_open": offered_times(participation, now=now).exists()
+        and sparring_taken(participation) < participation.cohort.sparring_per_organisation,
+    }
+    return render(request, "academy/workspace.html", context)
+
+
+@login_required
+def download(request: HttpRequest, public_id) -> FileResponse:
+    """A private file, to those it belongs to: an attachment, never shown in the page."""
+    stored = get_object_or_404(StoredFile, public_id=public_id)
+    if not can_download(request.user, stored, now=timezone.now()):
+        raise Http404("No such file.")
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -22,13 +22,9 @@ def interview_uid(interview: Interview) -> str:
     return f"interview-{interview.uid}@{host}"
 
 
-def interview_calendar(interview: Interview, *, cancel: bool = False, language: str) -> str:
-    """The interview as an invitation (METHOD:REQUEST) or a cancellation (METHOD:CANCEL)."""
+def interview_event(interview: Interview, *, cancel: bool = False, language: str) -> Event:
+    """The interview as one calendar event, for an invitation or for a calendar feed."""
     slot, application = interview.slot, interview.application
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
     event.add("uid", interview_uid(interview))
     event.add("sequence", interview.sequence)
@@ -51,6 +47,17 @@ def interview_calendar(interview: Interview, *, cancel: bool = False, language: 
     organizer = vCalAddress(f"mailto:{application.cohort.contact_email}")
     organizer.params["cn"] = vText(str(application.cohort.title))
     event.add("organizer", organizer)
+    return event
+
+
+def interview_calendar(interview: Interview, *, cancel: bool = False, language: str) -> str:
+    """The interview as an invitation (METHOD:REQUEST) or a cancellation (METHOD:CANCEL)."""
+    application = interview.application
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
+    event = interview_event(interview, cancel=cancel, language=language)
     attendee = vCalAddress(f"mailto:{application.applicant.email}")
     attendee.params["cn"] = vText(application.applicant.name or application.applicant.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from academy.links import absolute_url
-from academy.models import Cohort, Membership, Organisation, TeamRole
+from academy.models import Cohort, Membership, Organisation, Participation, TeamRole
 from notifications.services import queue_email
 
 from .models import TAKING_A_PLACE, Application, ApplicationState, Decision
@@ -132,6 +132,7 @@ def confirm_participation(application: Application, *, by, now: dt.datetime) -> 
             business_id=locked.business_id,
             defaults={"name": locked.organisation_name, "kind": locked.organisation_kind},
         )
+        Participation.objects.get_or_create(cohort_id=locked.cohort_id, organisation=organisation)
         already_led = organisation.memberships.filter(is_contact=True).exclude(
             user=locked.applicant
         )

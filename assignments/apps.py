@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssignmentsConfig(AppConfig):
     name = "assignments"
     verbose_name = _("Assignments")
+
+    def ready(self) -> None:
+        from . import emails, reminders  # noqa: F401 - registers purposes and rules

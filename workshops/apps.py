@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Sessions")
+
+    def ready(self) -> None:
+        from . import emails, reminders, signals  # noqa: F401 - registers purposes, rules, receivers

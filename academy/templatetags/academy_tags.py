@@ -50,3 +50,11 @@ def helsinki_range(start: dt.datetime, end: dt.datetime) -> str:
             f"{formats.date_format(last, 'DATETIME_FORMAT')}"
         )
     return f"{text} ({_offset(first)})"
+
+
+@register.filter(name="markdown")
+def markdown_filter(value: str) -> str:
+    """Staff's Markdown as clean HTML (see academy.markdown)."""
+    from academy.markdown import render
+
+    return render(value)

@@ -159,6 +159,7 @@ COHORT_FORM = {
     "ends_on": "30.11.2023",
     "interview_change_cutoff_hours": "24",
     "confirmation_days": "7",
+    "sparring_per_organisation": "2",
 }
 
 

@@ -1,0 +1,41 @@
+"""Admin forms that take a file upload and keep it as a private StoredFile."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .files import store
+from .uploads import FILE_TYPES
+
+STAFF_MAX_BYTES = 50 * 1024 * 1024
+
+
+class StoredFileFormMixin:
+    """A ModelForm with an ``upload`` field that fills the model's ``file`` (a StoredFile)."""
+
+    upload_required = True
+    request_user = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            if self.upload_required and not getattr(self.instance, "file_id", None):
+                raise forms.ValidationError(_("Choose a file."))
+            return None
+        self._stored_upload = upload
+        from .uploads import check_upload
+
+        check_upload(upload, allowed=FILE_TYPES.keys(), max_bytes=STAFF_MAX_BYTES)
+        upload.seek(0)
+        return upload
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload is not None:
+            instance.file = store(
+                upload, allowed=FILE_TYPES.keys(), max_bytes=STAFF_MAX_BYTES, by=self.request_user
+            )
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance

@@ -1,0 +1,125 @@
+"""Staff's view of a running cohort: each organisation's pre-assignment and attendance.
+
+A fixed number of queries, however many organisations, sessions and files.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from .models import Cohort, Participation
+
+
+@dataclass
+class Cell:
+    invited: int = 0
+    attended: int = 0
+    recorded: bool = False
+
+    @property
+    def missed(self) -> bool:
+        return self.recorded and self.invited > 0 and self.attended == 0
+
+
+@dataclass
+class Row:
+    participation: Participation
+    pre_assignment: object
+    sessions: list[Cell] = field(default_factory=list)
+    sparring: list = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return self.pre_assignment.overdue
+
+
+def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
+    from assignments.models import Assignment, SubmittedFile
+    from assignments.overview import status_of
+    from workshops.models import Attendance, Session, SessionKind, SessionState
+
+    participations = list(
+        Participation.objects.filter(cohort=cohort)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    assignment = Assignment.objects.filter(cohort=cohort).first()
+    submissions, files = {}, {}
+    if assignment is not None:
+        submissions = {
+            s.organisation_id: s for s in assignment.submissions.select_related("assignment")
+        }
+        files = dict(
+            SubmittedFile.objects.filter(
+                submission__assignment=assignment, replaced_at__isnull=True, removed_at__isnull=True
+            )
+            .values("submission__organisation_id")
+            .annotate(count=Count("pk"))
+            .values_list("submission__organisation_id", "count")
+        )
+    joint = list(
+        Session.objects.filter(
+            cohort=cohort,
+            kind__in=[SessionKind.KICKOFF, SessionKind.WORKSHOP],
+            state=SessionState.PUBLISHED,
+        ).order_by("starts_at")
+    )
+    counts = {
+        (row["session_id"], row["organisation_id"]): row
+        for row in Attendance.objects.filter(session__cohort=cohort, invited_sequence__gte=0)
+        .values("session_id", "organisation_id")
+        .annotate(
+            invited=Count("pk"),
+            attended=Count("pk", filter=Q(attended=True)),
+            recorded=Count("pk", filter=Q(attended__isnull=False)),
+        )
+    }
+    sparring: dict[int, list] = {}
+    for session in Session.objects.filter(
+        cohort=cohort, kind=SessionKind.SPARRING, state=SessionState.PUBLISHED
+    ).order_by("starts_at"):
+        sparring.setdefault(session.organisation_id, []).append(session)
+    rows = []
+    for participation in participations:
+        organisation_id = participation.organisation_id
+        status = status_of(
+            assignment,
+            submissions.get(organisation_id),
+            now=now,
+            files=files.get(organisation_id, 0),
+        )
+        cells = []
+        for session in joint:
+            found = counts.get((session.pk, organisation_id))
+            cells.append(
+                Cell(found["invited"], found["attended"], bool(found["recorded"]))
+                if found
+                else Cell()
+            )
+        own = []
+        for session in sparring.get(organisation_id, []):
+            found = counts.get((session.pk, organisation_id))
+            own.append(
+                {
+                    "session": session,
+                    "past": session.has_ended(now),
+                    "attended": found["attended"] if found else 0,
+                    "recorded": bool(found and found["recorded"]),
+                }
+            )
+        rows.append(Row(participation, status, cells, own))
+    kickoff_published = any(s.kind == SessionKind.KICKOFF for s in joint)
+    invitation_late = (
+        cohort.kickoff_invitation_by is not None
+        and not kickoff_published
+        and now.date() > cohort.kickoff_invitation_by
+    )
+    return {
+        "rows": rows,
+        "sessions": joint,
+        "assignment": assignment,
+        "sparring_per_organisation": cohort.sparring_per_organisation,
+        "kickoff_published": kickoff_published,
+        "invitation_late": invitation_late,
+    }

@@ -1,0 +1,356 @@
+"""Uploaded files are accepted by their content, not their name, and refused with a reason."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from academy.uploads import DEFAULT_TYPES, FILE_TYPES, Checked, check_upload, type_choices
+
+ALL_TYPES = tuple(FILE_TYPES)
+MB = 1024 * 1024
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+HTML = b"<!DOCTYPE html>\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+SVG = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<script>alert(1)</script></svg>\n"
+)
+
+
+def archive(members: dict[str, bytes]) -> bytes:
+    """A ZIP holding the members in the given order, mimetype stored as OpenDocument wants."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zip_file:
+        for name, content in members.items():
+            method = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            zip_file.writestr(name, content, compress_type=method)
+    return buffer.getvalue()
+
+
+def office_open_xml(main_part: str, **extra: bytes) -> bytes:
+    return archive(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+            "_rels/.rels": b'<?xml version="1.0"?><Relationships/>',
+            main_part: b'<?xml version="1.0"?><document/>',
+        }
+        | extra
+    )
+
+
+def open_document(mimetype: str) -> bytes:
+    return archive(
+        {
+            "mimetype": mimetype.encode(),
+            "content.xml": b'<?xml version="1.0"?><office:document-content/>',
+            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
+        }
+    )
+
+
+DOCX = office_open_xml("word/document.xml")
+XLSX = office_open_xml("xl/workbook.xml")
+PPTX = office_open_xml("ppt/presentation.xml")
+ODT = open_document("application/vnd.oasis.opendocument.text")
+ODS = open_document("application/vnd.oasis.opendocument.spreadsheet")
+ODP = open_document("application/vnd.oasis.opendocument.presentation")
+
+VALID = {
+    "pdf": ("Esiselvitys.pdf", PDF),
+    "docx": ("Esiselvitys.docx", DOCX),
+    "xlsx": ("Hankinnat 2021.xlsx", XLSX),
+    "pptx": ("Esitys.pptx", PPTX),
+    "odt": ("Esiselvitys.odt", ODT),
+    "ods": ("Hankinnat.ods", ODS),
+    "odp": ("Esitys.odp", ODP),
+    "txt": ("muistiinpanot.txt", "Hiilijalanjälki <b>ja</b> hankinnat\n".encode()),
+    "csv": ("hankinnat.csv", "nimi;kunta\nMaija;Jyväskylä\n".encode()),
+    "png": ("kaavio.png", PNG),
+    "jpg": ("kuva.jpg", JPG),
+}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in their English source form."""
+    with translation.override("en"):
+        yield
+
+
+class RawNameUpload(SimpleUploadedFile):
+    """An upload whose name is kept as given, as another upload handler or caller could pass it.
+
+    Django's own UploadedFile keeps only the last path component of a name.
+    """
+
+    @property
+    def name(self) -> str:
+        return self._raw_name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._raw_name = value
+
+
+def refusal(
+    name: str,
+    content: bytes,
+    allowed: tuple[str, ...] = ALL_TYPES,
+    max_bytes: int = 10 * MB,
+) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        check_upload(RawNameUpload(name, content), allowed=allowed, max_bytes=max_bytes)
+    return caught.value
+
+
+def message(error: ValidationError) -> str:
+    return str(error.messages[0])
+
+
+@pytest.mark.parametrize("key", ALL_TYPES)
+def test_a_valid_file_of_each_type_is_accepted(key):
+    name, content = VALID[key]
+    upload = SimpleUploadedFile(name, content)
+
+    checked = check_upload(upload, allowed=[key], max_bytes=MB)
+
+    assert checked == Checked(
+        name=name,
+        file_type=FILE_TYPES[key],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    assert upload.tell() == 0
+    assert upload.read() == content
+
+
+def test_the_extension_is_read_case_insensitively_and_jpeg_is_a_jpg():
+    checked = check_upload(SimpleUploadedFile("KUVA.JPEG", JPG), allowed=["jpg"], max_bytes=MB)
+    assert checked.file_type is FILE_TYPES["jpg"]
+    assert checked.name == "KUVA.JPEG"
+
+
+def test_a_large_file_is_read_in_chunks_and_hashed_whole():
+    content = "Rivi, jossa on ääkkösiä\n".encode() * 20_000
+    checked = check_upload(
+        SimpleUploadedFile("iso.txt", content), allowed=["txt"], max_bytes=10 * MB
+    )
+    assert checked.size == len(content) > SimpleUploadedFile.DEFAULT_CHUNK_SIZE
+    assert checked.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_finnish_name_is_accepted_and_normalised_to_nfc():
+    assert check_upload(
+        SimpleUploadedFile("Esiselvitys ä.pdf", PDF), allowed=["pdf"], max_bytes=MB
+    ).name == ("Esiselvitys ä.pdf")
+    decomposed = "Esiselvitys a\u0308 (1).pdf"
+    checked = check_upload(SimpleUploadedFile(decomposed, PDF), allowed=["pdf"], max_bytes=MB)
+    assert checked.name == "Esiselvitys \u00e4 (1).pdf"
+
+
+def test_a_cp1252_csv_is_accepted():
+    content = "nimi;kunta;summa\nÄänekoski;Jyväskylä;1 200 €\n".encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+    checked = check_upload(SimpleUploadedFile("kunnat.csv", content), allowed=["csv"], max_bytes=MB)
+    assert checked.file_type is FILE_TYPES["csv"]
+
+
+def test_a_utf8_csv_with_a_byte_order_mark_is_accepted():
+    content = "\ufeffnimi;kunta\nÅsa;Åbo\n".encode()
+    checked = check_upload(SimpleUploadedFile("kunnat.csv", content), allowed=["csv"], max_bytes=MB)
+    assert checked.size == len(content)
+
+
+def test_an_empty_file_is_refused():
+    assert refusal("tyhjä.pdf", b"").code == "empty"
+    assert message(refusal("tyhjä.pdf", b"")) == "The file is empty."
+
+
+def test_a_file_over_the_cap_is_refused():
+    error = refusal("iso.pdf", PDF + b"x" * MB, max_bytes=MB)
+    assert error.code == "too_large"
+    assert message(error) == "The file is too large: 1.0\xa0MB. The limit is 1.0\xa0MB."
+
+
+def test_a_file_larger_than_its_claimed_size_is_refused_while_reading():
+    upload = SimpleUploadedFile("iso.pdf", PDF + b"x" * (2 * MB))
+    upload.size = 100
+    with pytest.raises(ValidationError) as caught:
+        check_upload(upload, allowed=["pdf"], max_bytes=MB)
+    assert caught.value.code == "too_large"
+    assert upload.tell() == 0
+
+
+def test_a_file_exactly_at_the_cap_is_accepted():
+    checked = check_upload(SimpleUploadedFile("raja.pdf", PDF), allowed=["pdf"], max_bytes=len(PDF))
+    assert checked.size == len(PDF)
+
+
+def test_an_executable_renamed_pdf_is_refused():
+    assert refusal("lasku.pdf", EXE).code == "content_mismatch"
+    assert refusal("lasku.pdf", EXE + b"%PDF-1.4\n%%EOF\n").code == "content_mismatch"
+    assert refusal("ohjelma.pdf", b"\x7fELF\x02\x01\x01" + PDF).code == "content_mismatch"
+
+
+def test_an_html_file_renamed_pdf_is_refused():
+    error = refusal("sivu.pdf", HTML)
+    assert error.code == "content_mismatch"
+    assert message(error) == (
+        "The file name ends in .pdf, but its content is not in that format (PDF document)."
+    )
+    assert refusal("sivu.pdf", HTML + PDF).code == "content_mismatch"
+
+
+def test_a_pdf_header_after_the_first_kilobyte_is_refused():
+    assert check_upload(
+        SimpleUploadedFile("a.pdf", b"\n" * 1000 + PDF), allowed=["pdf"], max_bytes=MB
+    )
+    assert refusal("a.pdf", b"\n" * 1024 + PDF).code == "content_mismatch"
+
+
+def test_an_svg_with_a_script_is_refused_as_text_and_as_svg():
+    assert refusal("kuva.txt", SVG).code == "active_content"
+    assert refusal("kuva.svg", SVG).code == "type_not_allowed"
+
+
+def test_html_renamed_txt_is_refused():
+    assert refusal("sivu.txt", HTML).code == "active_content"
+    assert refusal("sivu.csv", b"  \n<HTML><BODY>Hei</BODY></HTML>").code == "active_content"
+    assert refusal("sivu.txt", "\ufeff<iframe src=x>".encode()).code == "active_content"
+
+
+def test_a_script_tag_anywhere_near_the_start_of_a_text_file_is_refused():
+    content = b"nimi;kunta\n" * 1000 + b'Maija;"<SCRIPT>alert(1)</SCRIPT>"\n'
+    assert refusal("kunnat.csv", content).code == "active_content"
+
+
+def test_a_shell_script_renamed_txt_is_refused():
+    assert refusal("ohje.txt", b"#!/bin/sh\nrm -rf ~\n").code == "active_content"
+
+
+def test_binary_or_utf16_content_renamed_txt_is_refused():
+    assert refusal("ohjelma.txt", EXE).code == "content_mismatch"
+    assert refusal("teksti.txt", "Hei".encode("utf-16")).code == "content_mismatch"
+    assert refusal("kuva.txt", b"\x81\x8d\x8f\x90\x9d").code == "content_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("name", "main_part"),
+    [("makro.docx", "word/document.xml"), ("makro.xlsx", "xl/workbook.xml")],
+)
+def test_an_office_document_with_macros_is_refused(name, main_part):
+    folder = main_part.partition("/")[0]
+    content = office_open_xml(main_part, **{f"{folder}/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    assert refusal(name, content).code == "active_content"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("taulukko.docx", XLSX),
+        ("teksti.xlsx", ODT),
+        ("esitys.pptx", archive({"ppt/presentation.xml": b"<p/>"})),
+        ("rikki.docx", DOCX[: len(DOCX) // 2]),
+        ("teksti.odt", ODS),
+        ("teksti.odt", DOCX),
+        (
+            "teksti.odt",
+            archive(
+                {
+                    "content.xml": b"<x/>",
+                    "mimetype": b"application/vnd.oasis.opendocument.text",
+                }
+            ),
+        ),
+        ("sivu.docx", b"<html><body>" + DOCX),
+        ("kuva.png", JPG),
+        ("kuva.jpg", PNG),
+        ("kuva.png", b"\x7fELF" + PNG),
+    ],
+)
+def test_content_that_does_not_match_the_extension_is_refused(name, content):
+    assert refusal(name, content).code == "content_mismatch"
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\x.pdf", "C:\\temp\\x.pdf", "/x.pdf"])
+def test_a_path_is_refused_as_a_name(name):
+    assert refusal(name, PDF).code == "bad_name"
+
+
+def test_django_keeps_only_the_last_part_of_a_path():
+    upload = SimpleUploadedFile("../../etc/passwd.pdf", PDF)
+    assert check_upload(upload, allowed=["pdf"], max_bytes=MB).name == "passwd.pdf"
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("..\\x.pdf", PDF), allowed=["pdf"], max_bytes=MB)
+    assert caught.value.code == "bad_name"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".htaccess.pdf",
+        "raportti..pdf",
+        "raportti\x00.pdf",
+        "raportti\n.pdf",
+        "lasku\u202efdp.exe.pdf",
+        "a" * 197 + ".pdf",
+        "",
+    ],
+)
+def test_a_dangerous_name_is_refused(name):
+    assert refusal(name, PDF).code == "bad_name"
+
+
+def test_a_name_of_exactly_the_limit_is_accepted():
+    name = "a" * 196 + ".pdf"
+    assert check_upload(SimpleUploadedFile(name, PDF), allowed=["pdf"], max_bytes=MB).name == name
+
+
+@pytest.mark.parametrize("name", ["raportti", "raportti.", "pdf"])
+def test_a_name_without_an_extension_is_refused(name):
+    error = refusal(name, PDF)
+    assert error.code == "bad_name"
+    assert "extension" in message(error)
+
+
+def test_a_type_that_is_not_allowed_is_refused():
+    name, content = VALID["png"]
+    error = refusal(name, content, allowed=DEFAULT_TYPES)
+    assert error.code == "type_not_allowed"
+    assert message(error) == (
+        "Files ending in .png are not accepted here. "
+        "Allowed: .pdf, .docx, .xlsx, .pptx, .odt, .ods, .odp."
+    )
+    assert refusal("ohjelma.exe", EXE).code == "type_not_allowed"
+    assert refusal("sivu.html", HTML).code == "type_not_allowed"
+
+
+def test_unknown_or_no_allowed_types_are_a_programming_error():
+    with pytest.raises(ValueError, match="svg"):
+        check_upload(SimpleUploadedFile("a.pdf", PDF), allowed=["pdf", "svg"], max_bytes=MB)
+    with pytest.raises(ValueError, match="At least one"):
+        check_upload(SimpleUploadedFile("a.pdf", PDF), allowed=[], max_bytes=MB)
+
+
+def test_svg_and_html_are_never_a_file_type():
+    extensions = {
+        extension for file_type in FILE_TYPES.values() for extension in file_type.extensions
+    }
+    assert not {"svg", "html", "htm"} & FILE_TYPES.keys()
+    assert not {".svg", ".svgz", ".html", ".htm", ".xhtml"} & extensions
+
+
+def test_type_choices_list_every_type_with_its_extensions():
+    choices = type_choices()
+    assert [key for key, _ in choices] == list(FILE_TYPES)
+    assert set(DEFAULT_TYPES) <= FILE_TYPES.keys()
+    assert {key: str(label) for key, label in choices}["jpg"] == "JPEG image (.jpg, .jpeg)"

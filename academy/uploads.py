@@ -1,0 +1,427 @@
+"""Checks on a file a user uploads, before it is stored privately.
+
+A file is accepted only when its name is a plain file name, its extension
+belongs to one of the allowed types, its content really is that type (judged
+from magic bytes and structure, since a name costs nothing to change), it is
+not empty and it fits under a size cap. Office documents with macros and text
+files carrying web page or program code are refused, so nothing stored can run
+in a browser or an office suite of the staff who open it.
+"""
+
+import codecs
+import hashlib
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "DEFAULT_TYPES",
+    "FILE_TYPES",
+    "Checked",
+    "FileType",
+    "check_upload",
+    "type_choices",
+]
+
+
+@dataclass(frozen=True)
+class FileType:
+    """A kind of file users may upload: its extensions and the content type to serve it with."""
+
+    key: str
+    label: str | Promise
+    extensions: tuple[str, ...]
+    content_type: str
+
+
+FILE_TYPES: dict[str, FileType] = {
+    file_type.key: file_type
+    for file_type in (
+        FileType("pdf", _("PDF document"), (".pdf",), "application/pdf"),
+        FileType(
+            "docx",
+            _("Word document"),
+            (".docx",),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        FileType(
+            "xlsx",
+            _("Excel workbook"),
+            (".xlsx",),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        FileType(
+            "pptx",
+            _("PowerPoint presentation"),
+            (".pptx",),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        FileType(
+            "odt",
+            _("OpenDocument text document"),
+            (".odt",),
+            "application/vnd.oasis.opendocument.text",
+        ),
+        FileType(
+            "ods",
+            _("OpenDocument spreadsheet"),
+            (".ods",),
+            "application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        FileType(
+            "odp",
+            _("OpenDocument presentation"),
+            (".odp",),
+            "application/vnd.oasis.opendocument.presentation",
+        ),
+        FileType("txt", _("Plain text"), (".txt",), "text/plain"),
+        FileType("csv", _("CSV table"), (".csv",), "text/csv"),
+        FileType("png", _("PNG image"), (".png",), "image/png"),
+        FileType("jpg", _("JPEG image"), (".jpg", ".jpeg"), "image/jpeg"),
+    )
+}
+
+DEFAULT_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp")
+
+MAX_NAME_LENGTH = 200
+
+# How much of the start of a file is kept for the content checks.
+HEAD_BYTES = 64 * 1024
+# Browsers decide whether a file is a web page from its first bytes only.
+MARKUP_START_BYTES = 4 * 1024
+# PDF readers accept the %PDF- header anywhere in the first kilobyte.
+PDF_HEADER_WITHIN = 1024
+
+EXECUTABLE_STARTS = (b"MZ", b"\x7fELF", b"#!")
+MARKUP_TAGS = (
+    b"<html",
+    b"<svg",
+    b"<script",
+    b"<!doctype",
+    b"<?xml",
+    b"<body",
+    b"<head",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+)
+BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+ZIP_START = b"PK\x03\x04"
+# Reading a broken or hostile archive can fail in any of these ways.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
+TEXT_TYPES = frozenset({"txt", "csv"})
+CP1252 = codecs.getdecoder("cp1252")
+
+OFFICE_OPEN_XML_PARTS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+}
+OPEN_DOCUMENT_MIMETYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+    "odp": b"application/vnd.oasis.opendocument.presentation",
+}
+
+
+def type_choices() -> list[tuple[str, str | Promise]]:
+    """Choices for a field that picks the allowed types, labelled with their extensions."""
+    return [
+        (file_type.key, format_lazy("{} ({})", file_type.label, ", ".join(file_type.extensions)))
+        for file_type in FILE_TYPES.values()
+    ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An accepted upload: a name to show, its type, and the size and digest of what was read."""
+
+    name: str
+    file_type: FileType
+    size: int
+    sha256: str
+
+
+def check_upload(upload: Any, *, allowed: Iterable[str], max_bytes: int) -> Checked:
+    """Check an uploaded file against the allowed type keys and a size cap.
+
+    Raises ValidationError with one of the codes ``bad_name``, ``type_not_allowed``,
+    ``empty``, ``too_large``, ``content_mismatch`` or ``active_content``. The file
+    is read in chunks and left at its start, ready to be stored.
+    """
+    allowed_types = _allowed_types(allowed)
+    if max_bytes <= 0:
+        raise ValueError("max_bytes must be positive.")
+    name = _clean_name(getattr(upload, "name", None))
+    extension = "." + name.rpartition(".")[2].lower()
+    file_type = next((t for t in allowed_types if extension in t.extensions), None)
+    if file_type is None:
+        raise ValidationError(
+            _("Files ending in %(extension)s are not accepted here. Allowed: %(types)s."),
+            code="type_not_allowed",
+            params={
+                "extension": extension,
+                "types": ", ".join(e for t in allowed_types for e in t.extensions),
+            },
+        )
+    claimed_size = getattr(upload, "size", None)
+    if claimed_size == 0:
+        raise _empty()
+    if claimed_size is not None and claimed_size > max_bytes:
+        raise ValidationError(
+            _("The file is too large: %(size)s. The limit is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(claimed_size), "limit": filesizeformat(max_bytes)},
+        )
+    try:
+        scan = _scan(upload, max_bytes, text=file_type.key in TEXT_TYPES)
+        if scan.size == 0:
+            raise _empty()
+        CONTENT_CHECKS[file_type.key](upload, file_type, extension, scan)
+    finally:
+        upload.seek(0)
+    return Checked(name=name, file_type=file_type, size=scan.size, sha256=scan.sha256)
+
+
+def _allowed_types(allowed: Iterable[str]) -> list[FileType]:
+    """The allowed types in the order of FILE_TYPES; unknown keys, or none, are a bug."""
+    keys = set(allowed)
+    if unknown := keys - FILE_TYPES.keys():
+        raise ValueError(f"Unknown file types: {', '.join(sorted(unknown))}.")
+    if not keys:
+        raise ValueError("At least one file type must be allowed.")
+    return [file_type for key, file_type in FILE_TYPES.items() if key in keys]
+
+
+def _clean_name(raw: str | None) -> str:
+    """The name in NFC without surrounding white space, refused unless it is a plain file name."""
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            _("The file name is too long: use at most %(limit)d characters."),
+            code="bad_name",
+            params={"limit": MAX_NAME_LENGTH},
+        )
+    if (
+        not name
+        or name.startswith(".")
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+        or any(_is_invisible(character) for character in name)
+    ):
+        raise ValidationError(
+            _(
+                "The file name is not allowed. Rename the file using letters, numbers, "
+                "spaces, dots, dashes and underscores, and upload it again."
+            ),
+            code="bad_name",
+        )
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or not extension:
+        raise ValidationError(
+            _("The file name must end in an extension, such as .pdf, that tells its type."),
+            code="bad_name",
+        )
+    return name
+
+
+def _is_invisible(character: str) -> bool:
+    """Control, format (such as right-to-left override), surrogate and line separator characters."""
+    return unicodedata.category(character) in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over the content found."""
+
+    size: int
+    sha256: str
+    head: bytes
+    has_nul: bool
+    decodes: bool
+
+
+def _scan(upload: Any, max_bytes: int, *, text: bool) -> _Scan:
+    """Hash and count the content chunk by chunk, stopping as soon as it exceeds the cap.
+
+    For text, also note NUL bytes and whether the content decodes as UTF-8 or cp1252.
+    """
+    digest = hashlib.sha256()
+    head = bytearray()
+    size = 0
+    has_nul = False
+    utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+    utf8_ok = cp1252_ok = text
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValidationError(
+                _("The file is too large. The limit is %(limit)s."),
+                code="too_large",
+                params={"limit": filesizeformat(max_bytes)},
+            )
+        digest.update(chunk)
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
+        if text and not has_nul:
+            has_nul = b"\x00" in chunk
+            utf8_ok = utf8_ok and _decodes(utf8.decode, chunk)
+            cp1252_ok = cp1252_ok and _decodes(CP1252, chunk)
+    utf8_ok = utf8_ok and _decodes(partial(utf8.decode, final=True), b"")
+    return _Scan(
+        size=size,
+        sha256=digest.hexdigest(),
+        head=bytes(head),
+        has_nul=has_nul,
+        decodes=utf8_ok or cp1252_ok,
+    )
+
+
+def _decodes(decode: Callable[[bytes], object], data: bytes) -> bool:
+    try:
+        decode(data)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _empty() -> ValidationError:
+    return ValidationError(_("The file is empty."), code="empty")
+
+
+def _mismatch(file_type: FileType, extension: str) -> ValidationError:
+    return ValidationError(
+        _("The file name ends in %(extension)s, but its content is not in that format (%(type)s)."),
+        code="content_mismatch",
+        params={"extension": extension, "type": file_type.label},
+    )
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    """Whether the file starts like a web page or an SVG image, which a browser could run."""
+    start = head[:MARKUP_START_BYTES]
+    for bom in BOMS:
+        if start.startswith(bom):
+            start = start[len(bom) :]
+            break
+    start = start.replace(b"\x00", b"").lstrip().lower()
+    return start.startswith(b"<") and any(tag in start for tag in MARKUP_TAGS)
+
+
+def _check_binary_start(file_type: FileType, extension: str, head: bytes) -> None:
+    """Refuse a program or a web page whatever binary type the name claims."""
+    if head.startswith(EXECUTABLE_STARTS) or _looks_like_markup(head):
+        raise _mismatch(file_type, extension)
+
+
+def _check_pdf(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
+    _check_binary_start(file_type, extension, scan.head)
+    if not 0 <= scan.head.find(b"%PDF-") < PDF_HEADER_WITHIN:
+        raise _mismatch(file_type, extension)
+
+
+def _check_magic(magic: bytes) -> Callable[[Any, FileType, str, _Scan], None]:
+    """A check for an image format, which starts with fixed bytes."""
+
+    def check(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
+        _check_binary_start(file_type, extension, scan.head)
+        if not scan.head.startswith(magic):
+            raise _mismatch(file_type, extension)
+
+    return check
+
+
+def _zip_members(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> list[str]:
+    """The member names of a ZIP archive that starts like one, refused if it cannot be read."""
+    _check_binary_start(file_type, extension, scan.head)
+    if not scan.head.startswith(ZIP_START):
+        raise _mismatch(file_type, extension)
+    try:
+        upload.seek(0)
+        if not zipfile.is_zipfile(upload):
+            raise _mismatch(file_type, extension)
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            return archive.namelist()
+    except ZIP_ERRORS as error:
+        raise _mismatch(file_type, extension) from error
+
+
+def _check_office_open_xml(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
+    """Word, Excel or PowerPoint: a ZIP with its content types and main part, and no macros."""
+    names = {name.lower() for name in _zip_members(upload, file_type, extension, scan)}
+    main_part = OFFICE_OPEN_XML_PARTS[file_type.key]
+    if "[content_types].xml" not in names or main_part not in names:
+        raise _mismatch(file_type, extension)
+    if any(name.rpartition("/")[2] == "vbaproject.bin" for name in names):
+        raise ValidationError(
+            _(
+                "The document contains macros, which are not accepted. "
+                "Save it as a document without macros and upload it again."
+            ),
+            code="active_content",
+        )
+
+
+def _check_open_document(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
+    """An OpenDocument file: a ZIP whose first member, mimetype, names the document's kind."""
+    names = _zip_members(upload, file_type, extension, scan)
+    expected = OPEN_DOCUMENT_MIMETYPES[file_type.key]
+    if not names or names[0] != "mimetype":
+        raise _mismatch(file_type, extension)
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive, archive.open("mimetype") as member:
+            mimetype = member.read(len(expected) + 1)
+    except ZIP_ERRORS as error:
+        raise _mismatch(file_type, extension) from error
+    if mimetype != expected:
+        raise _mismatch(file_type, extension)
+
+
+def _check_text(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
+    """Plain text or CSV: UTF-8 or cp1252, with nothing that a browser or a shell would run."""
+    if scan.has_nul or not scan.decodes:
+        raise _mismatch(file_type, extension)
+    if (
+        scan.head.startswith(EXECUTABLE_STARTS)
+        or _looks_like_markup(scan.head)
+        or b"<script" in scan.head.lower()
+    ):
+        raise ValidationError(
+            _("The file contains web page or program code, which is not accepted in a text file."),
+            code="active_content",
+        )
+
+
+CONTENT_CHECKS: dict[str, Callable[[Any, FileType, str, _Scan], None]] = {
+    "pdf": _check_pdf,
+    "docx": _check_office_open_xml,
+    "xlsx": _check_office_open_xml,
+    "pptx": _check_office_open_xml,
+    "odt": _check_open_document,
+    "ods": _check_open_document,
+    "odp": _check_open_document,
+    "txt": _check_text,
+    "csv": _check_text,
+    "png": _check_magic(b"\x89PNG\r\n\x1a\n"),
+    "jpg": _check_magic(b"\xff\xd8\xff"),
+}

@@ -1,0 +1,240 @@
+"""Sessions in the admin: schedule, offer sparring times, publish, change, cancel, attendance."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+
+from academy.admin_files import StoredFileFormMixin
+from applications.resources import ExportForm, SpreadsheetCSV, neutralise
+
+from . import services
+from .models import Attendance, Material, RecordingRequest, Session, SessionState
+
+# A change to one of these reaches the participants' calendars as an update.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "online_url", "place", "agenda")
+
+
+class MaterialForm(StoredFileFormMixin, forms.ModelForm):
+    upload_required = False
+    upload = forms.FileField(label=_("file"), required=False)
+
+    class Meta:
+        model = Material
+        fields = ["title", "url", "upload", "visible", "position"]
+
+    def clean(self):
+        data = super().clean()
+        has_file = data.get("upload") is not None or bool(self.instance.file_id)
+        if bool(data.get("url")) == has_file:
+            raise forms.ValidationError(_("Give either a link or a file, not both."))
+        return data
+
+
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class MaterialInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
+    model = Material
+    form = MaterialForm
+    extra = 0
+    readonly_fields = ["file"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.request_user = request.user
+        return formset
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["user", "organisation", "coming", "attended"]
+    readonly_fields = ["user", "organisation", "coming"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Invitations make the rows: everyone the session is for is listed.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "organisation")
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["title", "kind", "starts_at", "organisation", "state", "invited", "attended"]
+    list_filter = ["cohort", "kind", "state"]
+    search_fields = ["title", "organisation__name"]
+    list_select_related = ["organisation", "cohort"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["organisation"]
+    inlines = [MaterialInline, AttendanceInline]
+    actions = ["publish", "offer", "cancel_sessions"]
+    readonly_fields = ["state", "sequence", "published_at", "cancelled_at"]
+    fieldsets = [
+        (None, {"fields": ["cohort", "kind", "title", "organisation"]}),
+        (
+            _("When and where (Finnish time)"),
+            {"fields": ["starts_at", "ends_at", "online_url", "place"]},
+        ),
+        (None, {"fields": ["agenda", "recording_url"]}),
+        (_("State"), {"fields": ["state", "sequence", "published_at", "cancelled_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                invited_count=Count("attendances", filter=Q(attendances__invited_sequence__gte=0)),
+                attended_count=Count("attendances", filter=Q(attendances__attended=True)),
+            )
+        )
+
+    @admin.display(description=_("invited"), ordering="invited_count")
+    def invited(self, session: Session) -> int:
+        return session.invited_count
+
+    @admin.display(description=_("attended"), ordering="attended_count")
+    def attended(self, session: Session) -> int:
+        return session.attended_count
+
+    def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
+        changed = change and any(name in form.changed_data for name in CALENDAR_FIELDS)
+        recording_added = "recording_url" in form.changed_data and obj.recording_url
+        super().save_model(request, obj, form, change)
+        if changed and obj.state == SessionState.PUBLISHED:
+            sent = services.send_update(obj)
+            self.message_user(
+                request,
+                ngettext(
+                    "The change was sent to %(count)d participant as a calendar update.",
+                    "The change was sent to %(count)d participants as a calendar update.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        if recording_added:
+            sent = services.send_pending_recordings(obj)
+            if sent:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The recording link was sent to %(count)d person who had asked for it.",
+                        "The recording link was sent to %(count)d people who had asked for it.",
+                        sent,
+                    )
+                    % {"count": sent},
+                )
+
+    @admin.action(description=_("Publish and invite the participants"))
+    def publish(self, request: HttpRequest, queryset) -> None:
+        sent = 0
+        for session in queryset:
+            try:
+                sent += services.publish(session)
+            except services.SessionError as error:
+                self.message_user(request, f"{session}: {error.message}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation was sent.", "%(count)d invitations were sent.", sent)
+            % {"count": sent},
+        )
+
+    @admin.action(description=_("Offer as sparring times for organisations to pick"))
+    def offer(self, request: HttpRequest, queryset) -> None:
+        offered = queryset.filter(
+            kind="sparring", state=SessionState.DRAFT, organisation__isnull=True
+        ).update(state=SessionState.OFFERED)
+        skipped = queryset.count() - offered
+        self.message_user(
+            request,
+            gettext(
+                "%(offered)d times offered; %(skipped)d left as they were (only draft "
+                "sparring sessions without an organisation can be offered)."
+            )
+            % {"offered": offered, "skipped": skipped},
+        )
+
+    @admin.action(description=_("Cancel and tell the participants"))
+    def cancel_sessions(self, request: HttpRequest, queryset) -> None:
+        sent = sum(services.cancel(session) for session in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d cancellation was sent.", "%(count)d cancellations were sent.", sent)
+            % {"count": sent},
+        )
+
+
+class AttendanceResource(resources.ModelResource):
+    session = fields.Field(attribute="session__title", column_name=_("session"))
+    starts_at = fields.Field(column_name=_("starts (Helsinki time)"))
+    organisation = fields.Field(attribute="organisation__name", column_name=_("organisation"))
+    name = fields.Field(attribute="user__name", column_name=_("name"))
+    email = fields.Field(attribute="user__email", column_name=_("e-mail address"))
+    coming = fields.Field(column_name=_("coming"))
+    attended = fields.Field(column_name=_("attended"))
+
+    class Meta:
+        model = Attendance
+        fields = ("session", "starts_at", "organisation", "name", "email", "coming", "attended")
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("session", "organisation", "user")
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    def dehydrate_starts_at(self, attendance: Attendance) -> str:
+        from academy.models import HELSINKI
+
+        return attendance.session.starts_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
+
+    @staticmethod
+    def _yes_no(value) -> str:
+        if value is None:
+            return ""
+        return gettext("Yes") if value else gettext("No")
+
+    def dehydrate_coming(self, attendance: Attendance) -> str:
+        return self._yes_no(attendance.coming)
+
+    def dehydrate_attended(self, attendance: Attendance) -> str:
+        return self._yes_no(attendance.attended)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [AttendanceResource]
+    formats = [SpreadsheetCSV, XLSX]
+    export_form_class = ExportForm
+    list_display = ["user", "organisation", "session", "coming", "attended"]
+    list_editable = ["attended"]
+    list_filter = ["session__cohort", "session__kind", "session", "organisation", "attended"]
+    search_fields = ["user__email", "user__name", "organisation__name"]
+    list_select_related = ["user", "organisation", "session"]
+    readonly_fields = ["session", "user", "organisation", "coming"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(RecordingRequest)
+class RecordingRequestAdmin(admin.ModelAdmin):
+    list_display = ["email", "session", "language", "requested_at", "sent_at"]
+    list_filter = ["session", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    readonly_fields = ["session", "email", "language", "requested_at", "sent_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

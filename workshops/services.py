@@ -1,0 +1,320 @@
+"""Publishing, changing and cancelling sessions, with the e-mails and calendar data they send.
+
+Whom a session invites is derived, not stored by hand: a joint session (the
+kick-off, a workshop) invites the team of every organisation taking part in the
+cohort, a sparring session the team of its organisation. ``sync_invitations``
+brings every invitee up to the session's current version: a newcomer gets the
+invitation, someone holding an older version gets the update. It is safe to
+run again, so a person who joins a team later is invited by the same code.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.links import absolute_url
+from academy.markdown import plain_text
+from academy.models import Membership, Participation
+from notifications.services import queue_email
+
+from .calendar import invitation_calendar, location
+from .models import Attendance, RecordingRequest, Session, SessionKind, SessionState
+
+
+class SessionError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def invitees(session: Session) -> list[Membership]:
+    """The team members a session is for, today."""
+    memberships = Membership.objects.select_related("user", "organisation")
+    if session.kind == SessionKind.SPARRING:
+        if session.organisation_id is None:
+            return []
+        return list(memberships.filter(organisation_id=session.organisation_id))
+    if session.kind == SessionKind.INFO:
+        return []
+    taking_part = Participation.objects.filter(cohort_id=session.cohort_id).values(
+        "organisation_id"
+    )
+    return list(memberships.filter(organisation_id__in=taking_part))
+
+
+def publish(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Make a session visible and invite its participants. Returns the number of mails queued."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.state == SessionState.CANCELLED:
+            raise SessionError(_("A cancelled session cannot be published again."))
+        if locked.kind == SessionKind.SPARRING and locked.organisation_id is None:
+            raise SessionError(
+                _("Choose the organisation before publishing a sparring session, or offer it.")
+            )
+        if locked.state != SessionState.PUBLISHED:
+            locked.state = SessionState.PUBLISHED
+            locked.published_at = now
+            locked.save(update_fields=["state", "published_at"])
+        sent = sync_invitations(locked)
+    session.refresh_from_db()
+    return sent
+
+
+def send_update(session: Session) -> int:
+    """After a change of time, place or agenda: a new version to everyone invited."""
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.state != SessionState.PUBLISHED:
+            return 0
+        locked.sequence += 1
+        locked.save(update_fields=["sequence"])
+        sent = sync_invitations(locked)
+    session.refresh_from_db()
+    return sent
+
+
+def cancel(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Cancel a session; everyone who had been invited gets the cancellation."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+        if locked.state == SessionState.CANCELLED:
+            return 0
+        was_published = locked.state == SessionState.PUBLISHED
+        locked.state = SessionState.CANCELLED
+        locked.cancelled_at = now
+        locked.sequence += 1
+        locked.save(update_fields=["state", "cancelled_at", "sequence"])
+        sent = 0
+        if was_published:
+            invited = locked.attendances.filter(invited_sequence__gte=0).select_related(
+                "user", "organisation"
+            )
+            for attendance in invited:
+                _send(locked, attendance, "session_cancelled")
+                sent += 1
+    session.refresh_from_db()
+    return sent
+
+
+def sync_invitations(session: Session) -> int:
+    """Invite whoever has not yet had the session's current version. Call in a transaction."""
+    if session.state != SessionState.PUBLISHED:
+        return 0
+    existing = {a.user_id: a for a in session.attendances.select_related("user", "organisation")}
+    sent = 0
+    for membership in invitees(session):
+        attendance = existing.get(membership.user_id)
+        if attendance is None:
+            attendance = Attendance.objects.create(
+                session=session, user=membership.user, organisation=membership.organisation
+            )
+        if attendance.invited_sequence >= session.sequence:
+            continue
+        purpose = "session_invitation" if attendance.invited_sequence < 0 else "session_changed"
+        _send(session, attendance, purpose)
+        attendance.invited_sequence = session.sequence
+        attendance.save(update_fields=["invited_sequence"])
+        sent += 1
+    return sent
+
+
+def invite_to_upcoming(membership: Membership, *, now: dt.datetime | None = None) -> int:
+    """A new team member is invited to the sessions still ahead of their organisation."""
+    now = now or timezone.now()
+    cohorts = Participation.objects.filter(organisation_id=membership.organisation_id).values(
+        "cohort_id"
+    )
+    upcoming = Session.objects.filter(
+        state=SessionState.PUBLISHED, ends_at__gt=now, cohort_id__in=cohorts
+    ).filter(kind__in=[SessionKind.KICKOFF, SessionKind.WORKSHOP]) | Session.objects.filter(
+        state=SessionState.PUBLISHED, ends_at__gt=now, organisation_id=membership.organisation_id
+    )
+    sent = 0
+    with transaction.atomic():
+        for session in upcoming.select_related("cohort"):
+            sent += sync_invitations(session)
+    return sent
+
+
+def session_context(session: Session, attendance: Attendance, language: str) -> dict:
+    participation = Participation.objects.filter(
+        cohort_id=session.cohort_id, organisation_id=attendance.organisation_id
+    ).first()
+    url = (
+        absolute_url(
+            "workshops:session",
+            language=language,
+            participation=participation.pk,
+            session=session.pk,
+        )
+        if participation
+        else ""
+    )
+    return {
+        "cohort": session.cohort.title,
+        "title": session.title,
+        "kind": SessionKind(session.kind).label,
+        "organisation": attendance.organisation.name,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "online_url": session.online_url,
+        "place": session.place,
+        "location": location(session),
+        "agenda": plain_text(session.agenda),
+        "url": url,
+        "contact_email": session.cohort.contact_email,
+    }
+
+
+def _send(session: Session, attendance: Attendance, purpose: str) -> None:
+    user = attendance.user
+    language = user.preferred_language
+    context = session_context(session, attendance, language)
+    if purpose == "session_invitation" and session.kind == SessionKind.KICKOFF:
+        from assignments.services import assignment_context, mark_sent
+
+        assignment = getattr(session.cohort, "pre_assignment", None)
+        if assignment is not None:
+            context["assignment"] = assignment_context(
+                assignment, attendance.organisation, language
+            )
+            mark_sent(assignment)
+    queue_email(
+        purpose,
+        user.email,
+        context,
+        f"session:{session.pk}:{session.sequence}:{purpose}:{user.pk}",
+        recipient=user,
+        language=language,
+        about=session,
+        cohort=session.cohort,
+        calendar=invitation_calendar(session, user, language=language),
+    )
+
+
+# Offered sparring times: the organisation picks, as applicants pick interview times.
+
+
+def offered_times(participation: Participation, *, now: dt.datetime):
+    return Session.objects.filter(
+        cohort_id=participation.cohort_id,
+        kind=SessionKind.SPARRING,
+        state=SessionState.OFFERED,
+        organisation__isnull=True,
+        starts_at__gt=now,
+    )
+
+
+def sparring_taken(participation: Participation) -> int:
+    return Session.objects.filter(
+        cohort_id=participation.cohort_id,
+        organisation_id=participation.organisation_id,
+        kind=SessionKind.SPARRING,
+        state=SessionState.PUBLISHED,
+    ).count()
+
+
+def pick_sparring(session_id: int, participation: Participation, *, now: dt.datetime) -> Session:
+    """Take an offered time for the organisation; it is published to its team at once."""
+    with transaction.atomic():
+        # The organisation's sparring rows are locked too: two members picking at
+        # once cannot take more times than the cohort allows.
+        list(
+            Participation.objects.select_for_update()
+            .filter(pk=participation.pk)
+            .values_list("pk", flat=True)
+        )
+        session = (
+            Session.objects.select_for_update()
+            .filter(pk=session_id, cohort_id=participation.cohort_id, kind=SessionKind.SPARRING)
+            .first()
+        )
+        if (
+            session is None
+            or session.state != SessionState.OFFERED
+            or session.organisation_id is not None
+            or session.starts_at <= now
+        ):
+            raise SessionError(
+                _("Someone else took this time just now, or it is no longer offered.")
+            )
+        if sparring_taken(participation) >= participation.cohort.sparring_per_organisation:
+            raise SessionError(
+                _("Your organisation already has all its sparring sessions: %(count)s.")
+                % {"count": participation.cohort.sparring_per_organisation}
+            )
+        session.organisation_id = participation.organisation_id
+        session.state = SessionState.PUBLISHED
+        session.published_at = now
+        session.save(update_fields=["organisation", "state", "published_at"])
+        sync_invitations(session)
+    return session
+
+
+# Attendance, as the organisation tells it.
+
+
+def set_coming(session: Session, organisation_id: int, coming_user_ids: set[int]) -> None:
+    """The organisation says who of its invited team will attend; the others will not."""
+    with transaction.atomic():
+        rows = session.attendances.select_for_update().filter(organisation_id=organisation_id)
+        for attendance in rows:
+            coming = attendance.user_id in coming_user_ids
+            if attendance.coming != coming:
+                attendance.coming = coming
+                attendance.save(update_fields=["coming"])
+
+
+# The info session's recording.
+
+
+def request_recording(session: Session, email: str, language: str) -> RecordingRequest:
+    """Record a request; the link goes out now if there is one, or when staff add it."""
+    with transaction.atomic():
+        request, created = RecordingRequest.objects.get_or_create(
+            session=session, email__iexact=email, defaults={"email": email, "language": language}
+        )
+        if created and session.recording_url:
+            _send_recording(session, request)
+    return request
+
+
+def send_pending_recordings(session: Session) -> int:
+    """Called when staff have saved the recording link: everyone waiting for it gets it."""
+    if not session.recording_url:
+        return 0
+    sent = 0
+    with transaction.atomic():
+        waiting = session.recording_requests.select_for_update().filter(sent_at__isnull=True)
+        for request in waiting:
+            _send_recording(session, request)
+            sent += 1
+    return sent
+
+
+def _send_recording(session: Session, request: RecordingRequest) -> None:
+    queue_email(
+        "recording_link",
+        request.email,
+        {
+            "cohort": session.cohort.title,
+            "title": session.title,
+            "starts_at": session.starts_at,
+            "recording_url": session.recording_url,
+            "programme_url": absolute_url(
+                "academy:cohort", language=request.language, slug=session.cohort.slug
+            ),
+            "contact_email": session.cohort.contact_email,
+        },
+        f"recording:{request.pk}",
+        language=request.language,
+        about=session,
+        cohort=session.cohort,
+    )
+    request.sent_at = timezone.now()
+    request.save(update_fields=["sent_at"])

@@ -1,0 +1,190 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from academy.access import get_participation_or_404, is_member, require_member
+
+from . import services
+from .calendar import feed_calendar
+from .forms import AttendanceForm, RecordingRequestForm
+from .models import CalendarFeed, Session, SessionKind, SessionState
+
+
+def _session_or_404(participation, session_id: int) -> Session:
+    sessions = Session.objects.visible().for_participation(participation).select_related("cohort")
+    return get_object_or_404(sessions, pk=session_id)
+
+
+@login_required
+def session(request: HttpRequest, participation: int, session: int) -> HttpResponse:
+    """One session: when, where, agenda, materials, and who of the team will attend."""
+    found_participation = get_participation_or_404(request, participation)
+    found = _session_or_404(found_participation, session)
+    attendances = list(
+        found.attendances.filter(organisation_id=found_participation.organisation_id)
+        .select_related("user")
+        .order_by("user__name")
+    )
+    member = is_member(request.user, found_participation.organisation_id)
+    now = timezone.now()
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, attendances=attendances
+    )
+    if request.method == "POST":
+        require_member(request, found_participation)
+        if found.is_cancelled or found.has_ended(now):
+            messages.error(request, _("This session is over; attendance can no longer be changed."))
+        elif form.is_valid():
+            coming = {int(value) for value in form.cleaned_data["coming"]}
+            services.set_coming(found, found_participation.organisation_id, coming)
+            messages.success(request, _("Thank you: attendance has been saved."))
+            return redirect(
+                "workshops:session", participation=found_participation.pk, session=found.pk
+            )
+    materials = [
+        material
+        for material in found.materials.select_related("file").select_related("session")
+        if material.is_visible_at(now)
+    ]
+    hidden_materials = found.materials.count() - len(materials)
+    return render(
+        request,
+        "workshops/session.html",
+        {
+            "participation": found_participation,
+            "session": found,
+            "attendances": attendances,
+            "form": form,
+            "is_member": member,
+            "materials": materials,
+            "hidden_materials": hidden_materials,
+            "ended": found.has_ended(now),
+        },
+    )
+
+
+@login_required
+def sparring(request: HttpRequest, participation: int) -> HttpResponse:
+    """The sparring times staff offer; the organisation picks as many as the cohort allows."""
+    found = get_participation_or_404(request, participation)
+    now = timezone.now()
+    if request.method == "POST":
+        require_member(request, found)
+        value = request.POST.get("session", "")
+        if not value.isdigit():
+            messages.error(request, _("Choose a time first."))
+        else:
+            try:
+                picked = services.pick_sparring(int(value), found, now=now)
+            except services.SessionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The sparring time is yours. The invitation is on its way to your team."),
+                )
+                return redirect("workshops:session", participation=found.pk, session=picked.pk)
+    taken = services.sparring_taken(found)
+    limit = found.cohort.sparring_per_organisation
+    own = (
+        Session.objects.visible()
+        .filter(
+            cohort_id=found.cohort_id,
+            organisation_id=found.organisation_id,
+            kind=SessionKind.SPARRING,
+        )
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "workshops/sparring.html",
+        {
+            "participation": found,
+            "offered": services.offered_times(found, now=now).order_by("starts_at"),
+            "own": own,
+            "taken": taken,
+            "limit": limit,
+            "can_pick": taken < limit and is_member(request.user, found.organisation_id),
+        },
+    )
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The person's calendar address, to subscribe to in Outlook or Google, and to replace."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create" and feed is None:
+            CalendarFeed.objects.create(user=request.user)
+            messages.success(request, _("Your calendar address is ready."))
+        elif action == "replace" and feed is not None:
+            feed.delete()
+            CalendarFeed.objects.create(user=request.user)
+            messages.success(
+                request, _("Your calendar address has been replaced: the old one no longer works.")
+            )
+        elif action == "delete" and feed is not None:
+            feed.delete()
+            messages.success(request, _("Your calendar address has been removed."))
+        return redirect("workshops:calendar")
+    url = request.build_absolute_uri(_feed_path(feed.token)) if feed is not None else ""
+    return render(request, "workshops/calendar.html", {"feed": feed, "feed_url": url})
+
+
+def _feed_path(token: str) -> str:
+    from django.urls import reverse
+
+    return reverse("workshops:feed", kwargs={"token": token})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar itself, read by calendar programs without signing in: the address is the key."""
+    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if found is None or not found.user.is_active:
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    if found.last_read_at is None or now - found.last_read_at > dt.timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=found.pk).update(last_read_at=now)
+    response = HttpResponse(
+        feed_calendar(found.user, now=now), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="academy.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def recording(request: HttpRequest, session: int) -> HttpResponse:
+    """The public request for the info session's recording: sent now, or once there is one."""
+    found = get_object_or_404(
+        Session.objects.select_related("cohort"),
+        pk=session,
+        kind=SessionKind.INFO,
+        state=SessionState.PUBLISHED,
+    )
+    form = RecordingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            # A robot: answered as if all went well, and nothing is stored or sent.
+            return redirect("workshops:recording_requested", session=found.pk)
+        request_row = services.request_recording(found, form.cleaned_data["email"], get_language())
+        request.session["recording_request"] = request_row.pk
+        return redirect("workshops:recording_requested", session=found.pk)
+    return render(request, "workshops/recording.html", {"session": found, "form": form})
+
+
+def recording_requested(request: HttpRequest, session: int) -> HttpResponse:
+    found = get_object_or_404(Session, pk=session, kind=SessionKind.INFO)
+    row = found.recording_requests.filter(pk=request.session.get("recording_request")).first()
+    return render(
+        request,
+        "workshops/recording_requested.html",
+        {"session": found, "request_row": row, "available": bool(found.recording_url)},
+    )
