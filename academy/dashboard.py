@@ -70,9 +70,9 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
         for row in Attendance.objects.filter(session__cohort=cohort, invited_sequence__gte=0)
         .values("session_id", "organisation_id")
         .annotate(
-            invited=Count("pk"),
-            attended=Count("pk", filter=Q(attended=True)),
-            recorded=Count("pk", filter=Q(attended__isnull=False)),
+            n_invited=Count("pk"),
+            n_attended=Count("pk", filter=Q(attended=True)),
+            n_recorded=Count("pk", filter=Q(attended__isnull=False)),
         )
     }
     sparring: dict[int, list] = {}
@@ -93,7 +93,7 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
         for session in joint:
             found = counts.get((session.pk, organisation_id))
             cells.append(
-                Cell(found["invited"], found["attended"], bool(found["recorded"]))
+                Cell(found["n_invited"], found["n_attended"], bool(found["n_recorded"]))
                 if found
                 else Cell()
             )
@@ -104,8 +104,8 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
                 {
                     "session": session,
                     "past": session.has_ended(now),
-                    "attended": found["attended"] if found else 0,
-                    "recorded": bool(found and found["recorded"]),
+                    "attended": found["n_attended"] if found else 0,
+                    "recorded": bool(found and found["n_recorded"]),
                 }
             )
         rows.append(Row(participation, status, cells, own))

@@ -30,7 +30,11 @@ def _sent_sample() -> dict:
 
 
 def _reminder_sample() -> dict:
-    return {**_base(), "due_at": dt.datetime(2022, 3, 11, 16, 0, tzinfo=HELSINKI)}
+    return {
+        **_base(),
+        "due_at": dt.datetime(2022, 3, 11, 16, 0, tzinfo=HELSINKI),
+        "cutoff_at": dt.datetime(2022, 3, 15, 16, 0, tzinfo=HELSINKI),
+    }
 
 
 register(Purpose("assignment_sent", _("Pre-assignment (sent on its own)"), _sent_sample))

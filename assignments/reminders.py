@@ -58,6 +58,9 @@ class AssignmentReminder(ReminderRule):
             "title": obj.assignment.title,
             "organisation": obj.organisation.name,
             "due_at": obj.due_at,
+            "cutoff_at": max(obj.assignment.cutoff_at, obj.due_at)
+            if obj.assignment.cutoff_at
+            else None,
             "url": absolute_url("assignments:submission", participation=obj.pk),
             "contact_email": obj.cohort.contact_email,
         }

@@ -45,7 +45,7 @@ def session_event(session: Session, *, language: str, attendee=None) -> Event:
     event.add("dtend", session.ends_at)
     with translation.override(language):
         event.add("summary", f"{session.title} – {session.cohort.title}")
-        if session.organisation_id is None or attendee is not None:
+        if session.agenda:
             event.add("description", session.agenda)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if where := location(session):
