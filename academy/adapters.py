@@ -4,15 +4,22 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notifications.services import queue_rendered
 
-from .models import User
+from .models import Participation, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """A participant's home is their organisation's workspace; others go to the programme."""
+        if Participation.objects.of_user(request.user).exists():
+            return reverse("academy:workspaces")
+        return super().get_login_redirect_url(request)
+
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         # A person who signs up on the Swedish pages gets their e-mail in Swedish.
         user.name = form.cleaned_data.get("name", "")
