@@ -21,8 +21,25 @@ from .models import Attendance, Material, RecordingRequest, Session, SessionStat
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "online_url", "place", "agenda")
 
 
+def _same_text(before, after) -> bool:
+    # A browser posts a textarea's lines with CRLF: an untouched agenda stored
+    # with LF is no change, and must not send everyone a calendar update.
+    if not isinstance(before, str) or not isinstance(after, str):
+        return False
+    return before.replace("\r\n", "\n").strip() == after.replace("\r\n", "\n").strip()
+
+
+def _calendar_changed(form) -> bool:
+    return any(
+        name in form.changed_data
+        and not _same_text(form.initial.get(name), form.cleaned_data.get(name))
+        for name in CALENDAR_FIELDS
+    )
+
+
 class MaterialForm(StoredFileFormMixin, forms.ModelForm):
     upload_required = False
+    url = forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
     upload = forms.FileField(label=_("file"), required=False)
 
     class Meta:
@@ -109,7 +126,7 @@ class SessionAdmin(admin.ModelAdmin):
         return session.attended_count
 
     def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
-        changed = change and any(name in form.changed_data for name in CALENDAR_FIELDS)
+        changed = change and _calendar_changed(form)
         recording_added = "recording_url" in form.changed_data and obj.recording_url
         super().save_model(request, obj, form, change)
         if changed and obj.state == SessionState.PUBLISHED:

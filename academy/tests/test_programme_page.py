@@ -186,3 +186,34 @@ def test_summer_times_are_shown_with_the_summer_offset():
         assert template.render(Context({"moment": moment})) == (
             "15.6.2022 klo 9.00 (Helsingin aikaa, UTC+3)"
         )
+
+
+def test_the_info_session_and_its_recording_request_are_on_the_programme_page(client, cohort):
+    from academy.tests.programme import SessionFactory
+    from workshops.models import SessionKind, SessionState
+
+    info = SessionFactory(
+        cohort=cohort,
+        kind=SessionKind.INFO,
+        title="Infotilaisuus",
+        starts_at=dt.datetime(2022, 1, 24, 13, 0, tzinfo=HELSINKI),
+        ends_at=dt.datetime(2022, 1, 24, 14, 30, tzinfo=HELSINKI),
+        online_url="https://meet.example.fi/info",
+        state=SessionState.PUBLISHED,
+    )
+    before = page(client, "fi", DURING_CALL)
+    assert "24.1.2022 klo 13.00–14.30" in before
+    assert 'href="https://meet.example.fi/info"' in before
+    assert f'href="/info-session/{info.pk}/recording/"' in before
+    after = page(client, "fi", dt.datetime(2022, 1, 25, 9, 0, tzinfo=HELSINKI))
+    # Once it is over, the meeting link goes and the recording request stays.
+    assert 'href="https://meet.example.fi/info"' not in after
+    assert f'href="/info-session/{info.pk}/recording/"' in after
+
+
+def test_a_draft_info_session_is_not_shown(client, cohort):
+    from academy.tests.programme import SessionFactory
+    from workshops.models import SessionKind
+
+    SessionFactory(cohort=cohort, kind=SessionKind.INFO, title="Luonnos")
+    assert "/recording/" not in page(client, "fi", DURING_CALL)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 
-from academy.models import HELSINKI, Membership, Organisation
+from academy.models import HELSINKI, Membership, Organisation, Participation
 from academy.tests.factories import UserFactory
 from applications import decisions, services
 from applications.models import Application, ApplicationState
@@ -139,6 +139,10 @@ def test_confirming_makes_the_organisation_a_participant(signed_in, decided, sta
         "procurement_lead",
     )
     assert OutgoingEmail.objects.filter(purpose="decision_confirmed_staff").count() == 1
+    # The organisation takes its place in the cohort: its workspace opens.
+    participation = Participation.objects.get(organisation=organisation)
+    assert participation.cohort == chosen.cohort
+    assert signed_in.get(f"/workspace/{participation.pk}/").status_code == 200
 
 
 def test_the_confirmation_closes_at_its_deadline(signed_in, decided, staff, deliver_mail):
