@@ -10,10 +10,20 @@ from django.shortcuts import get_object_or_404
 from .models import Membership, Participation
 
 
+def is_programme_staff(user) -> bool:
+    """Staff who follow the participants' work: staff status alone (an interviewer) is not it."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("academy.view_participation")
+    )
+
+
 def get_participation_or_404(request: HttpRequest, participation_id: int) -> Participation:
-    """The participation, for a member of its organisation or for staff."""
+    """The participation, for a member of its organisation or for programme staff."""
     participations = Participation.objects.select_related("cohort", "organisation")
-    if request.user.is_staff:
+    if is_programme_staff(request.user):
         return get_object_or_404(participations, pk=participation_id)
     return get_object_or_404(participations.of_user(request.user), pk=participation_id)
 

@@ -2,12 +2,13 @@
 
 import datetime as dt
 
+from .access import is_programme_staff
 from .models import Membership, Participation, StoredFile
 
 
 def can_download(user, stored: StoredFile, *, now: dt.datetime) -> bool:
     """Staff, or the people the file is for; anyone else gets a 404 from the view."""
-    if user.is_staff:
+    if is_programme_staff(user):
         return True
     from assignments.models import Feedback, SubmittedFile, Template
     from workshops.models import Material, Session

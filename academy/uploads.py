@@ -224,7 +224,6 @@ def _clean_name(raw: str | None) -> str:
         or name.startswith(".")
         or "/" in name
         or "\\" in name
-        or ".." in name
         or any(_is_invisible(character) for character in name)
     ):
         raise ValidationError(

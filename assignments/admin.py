@@ -26,6 +26,14 @@ class AssignmentForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each file's content is checked, not only its name."),
     )
+    # The model's check constraint would only name itself to staff; this says the limits.
+    max_size_mb = forms.IntegerField(
+        label=_("largest file (MB)"),
+        min_value=1,
+        max_value=50,
+        initial=20,
+        help_text=_("At most 50 MB."),
+    )
 
     class Meta:
         model = Assignment

@@ -74,6 +74,12 @@ def send_on_its_own(assignment: Assignment) -> int:
     """For a pre-assignment written after the kick-off invitation went: one mail per member."""
     from workshops.models import Session, SessionKind, SessionState
 
+    if assignment.sent_at is not None:
+        # With the kick-off invitation, or on its own already: everyone has it.
+        raise SubmissionError(
+            _("It was sent to the participants on %(sent)s.")
+            % {"sent": timezone.localtime(assignment.sent_at).strftime("%d.%m.%Y %H:%M")}
+        )
     kickoff_sent = Session.objects.filter(
         cohort_id=assignment.cohort_id, kind=SessionKind.KICKOFF, state=SessionState.PUBLISHED
     ).exists()
@@ -122,8 +128,11 @@ def submission_for(assignment: Assignment, organisation: Organisation) -> Submis
 
 
 def _locked(submission: Submission, now: dt.datetime, *, draft: bool = True) -> Submission:
+    # Only the submission's row: the pre-assignment is shared by every organisation.
     locked = (
-        Submission.objects.select_for_update().select_related("assignment").get(pk=submission.pk)
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("assignment")
+        .get(pk=submission.pk)
     )
     if not locked.is_open_at(now):
         raise SubmissionError(
@@ -273,11 +282,17 @@ def final_submissions_zip(assignment: Assignment):
         assignment.submissions.filter(state=SubmissionState.FINAL)
         .select_related("organisation")
         .prefetch_related(current_files())
-        .order_by("organisation__name")
+        .order_by("organisation__name", "organisation_id")
     )
+    folders: set[str] = set()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for submission in submissions:
-            folder = _zip_name(submission.organisation.name)
+            organisation = submission.organisation
+            folder = _zip_name(organisation.name)
+            if folder.lower() in folders:
+                # Names are not unique (nor is their case): the business ID is.
+                folder = _zip_name(f"{organisation.name} ({organisation.business_id})")
+            folders.add(folder.lower())
             used: set[str] = set()
             for item in submission.current_files:
                 name = _zip_name(item.file.original_name)

@@ -125,6 +125,14 @@ class SessionAdmin(admin.ModelAdmin):
     def attended(self, session: Session) -> int:
         return session.attended_count
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Session | None = None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state in (SessionState.PUBLISHED, SessionState.CANCELLED):
+            # Who is invited follows from these: changed once the invitations are out,
+            # those invited would keep the session and the new invitees never hear of it.
+            fields += ["cohort", "kind", "organisation"]
+        return fields
+
     def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
         changed = change and _calendar_changed(form)
         recording_added = "recording_url" in form.changed_data and obj.recording_url

@@ -113,6 +113,8 @@ def sync_invitations(session: Session) -> int:
             attendance = Attendance.objects.create(
                 session=session, user=membership.user, organisation=membership.organisation
             )
+            # Someone on the teams of two organisations taking part is invited once.
+            existing[membership.user_id] = attendance
         if attendance.invited_sequence >= session.sequence:
             continue
         purpose = "session_invitation" if attendance.invited_sequence < 0 else "session_changed"

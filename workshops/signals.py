@@ -1,8 +1,9 @@
-"""Someone who joins a team, or an organisation that joins a cohort, is invited to what is ahead."""
+"""Joining a team or a cohort brings invitations to what is ahead; leaving a team ends them."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from academy.models import Membership, Participation
 
@@ -25,3 +26,20 @@ def invite_new_participant(sender, instance: Participation, created: bool, **kwa
                 invite_to_upcoming(membership)
 
         transaction.on_commit(invite)
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="workshops.forget_removed_member")
+def forget_removed_member(sender, instance: Membership, **kwargs):
+    """Someone removed from a team is no longer invited to what is ahead of it.
+
+    Without this they would still be reminded, see the sessions in their calendar
+    feed and be listed for the team to mark as coming. Past rows stay: they record
+    who attended.
+    """
+    from .models import Attendance
+
+    Attendance.objects.filter(
+        user_id=instance.user_id,
+        organisation_id=instance.organisation_id,
+        session__ends_at__gt=timezone.now(),
+    ).delete()

@@ -8,3 +8,5 @@ from academy.tests.programme_fixtures import (  # noqa: F401 - fixtures
     staff,
     theirs,
 )
+
+from .support import assignment, signed_in, url  # noqa: F401 - fixtures

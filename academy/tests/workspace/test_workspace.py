@@ -217,3 +217,12 @@ def test_the_home_page_query_count_does_not_grow_with_the_team_or_the_sessions(
         many = _queries(client, f"/workspace/{ours.pk}/")
     assert many == few
     assert Participation.objects.count() == 7
+
+
+def test_staff_status_without_programme_rights_opens_no_workspace_or_file(client, world):
+    from academy.tests.factories import UserFactory
+
+    interviewer = UserFactory(email="haastattelija@example.fi", is_staff=True)
+    client.force_login(interviewer)
+    assert client.get(world["workspace"]).status_code == 404
+    assert client.get(world["submitted file"]).status_code == 404
