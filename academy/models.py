@@ -460,7 +460,7 @@ class Participation(models.Model):
         related_name="participations",
         verbose_name=_("organisation"),
     )
-    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    created_at = models.DateTimeField(_("taking part since"), default=timezone.now)
 
     objects = ParticipationQuerySet.as_manager()
 

@@ -228,8 +228,9 @@ def _clean_name(raw: str | None) -> str:
     ):
         raise ValidationError(
             _(
-                "The file name is not allowed. Rename the file using letters, numbers, "
-                "spaces, dots, dashes and underscores, and upload it again."
+                "The file name is not allowed: it may not start with a dot or contain "
+                "slashes, backslashes or invisible characters. Rename the file and upload "
+                "it again."
             ),
             code="bad_name",
         )

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from academy.admin_files import StoredFileFormMixin
@@ -125,7 +126,11 @@ class AssignmentAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    gettext("%(assignment)s: sent to %(count)d people.")
+                    ngettext(
+                        "%(assignment)s: sent to %(count)d person.",
+                        "%(assignment)s: sent to %(count)d people.",
+                        sent,
+                    )
                     % {"assignment": assignment, "count": sent},
                 )
 
@@ -150,7 +155,8 @@ class SubmittedFileInline(admin.TabularInline):
 
     @admin.display(description=_("uploaded"))
     def uploaded(self, item: SubmittedFile) -> str:
-        return f"{item.file.uploaded_at:%d.%m.%Y %H:%M}, {item.file.uploaded_by or ''}"
+        moment = timezone.localtime(item.file.uploaded_at)
+        return f"{moment:%d.%m.%Y %H:%M}, {item.file.uploaded_by or ''}"
 
 
 class FeedbackInline(admin.StackedInline):
@@ -187,6 +193,17 @@ class SubmissionAdminForm(forms.ModelForm):
     class Meta:
         model = Submission
         fields = ["extended_due_at", "feedback_text", "feedback_file"]
+
+    def clean_extended_due_at(self):
+        value = self.cleaned_data.get("extended_due_at")
+        assignment = self.instance.assignment if self.instance.assignment_id else None
+        if assignment is None:
+            assignment = self.cleaned_data.get("assignment")
+        if value is not None and assignment is not None and value <= assignment.due_at:
+            raise forms.ValidationError(
+                _("An extension must come after the pre-assignment's own due date.")
+            )
+        return value
 
     def clean(self):
         data = super().clean()
@@ -231,6 +248,9 @@ class SubmissionAdmin(admin.ModelAdmin):
             return ["state", "submitted_at", "submitted_by"]
         return super().get_readonly_fields(request, obj)
 
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj is not None else []
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["fields"] = ["assignment", "organisation", "extended_due_at"]
@@ -243,6 +263,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Submission, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and "extended_due_at" in form.changed_data:
+            services.set_extension(obj, obj.extended_due_at)
         text = form.cleaned_data.get("feedback_text") if change else ""
         if text:
             files = []

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"), allow_empty_file=True)
-    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, assignment, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.models import Cohort, Organisation, StoredFile
 from academy.uploads import DEFAULT_TYPES
@@ -31,7 +32,7 @@ class Assignment(models.Model):
         related_name="pre_assignment",
         verbose_name=_("cohort"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
     instructions = models.TextField(
         _("instructions"),
         help_text=_("Markdown: headings, lists, links, emphasis and tables."),
@@ -91,7 +92,7 @@ class Template(models.Model):
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="templates", verbose_name=_("assignment")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
     file = models.OneToOneField(
         StoredFile, on_delete=models.PROTECT, related_name="template", verbose_name=_("file")
     )

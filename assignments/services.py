@@ -207,6 +207,15 @@ def reopen(submission: Submission, *, now: dt.datetime) -> Submission:
     """Undo the final mark, to change files, while the pre-assignment is still open."""
     with transaction.atomic():
         locked = _locked(submission, now, draft=False)
+        if locked.is_final and not locked.is_late and now > locked.due_at:
+            # Reopened now, an on-time submission could only come back late, or not at all.
+            raise SubmissionError(
+                _(
+                    "The submission came in on time and the due date has passed, so it stays "
+                    "as it is. To add something, please contact programme staff at %(email)s."
+                )
+                % {"email": locked.assignment.cohort.contact_email}
+            )
         locked.state = SubmissionState.DRAFT
         locked.submitted_at = None
         locked.submitted_by = None
@@ -214,6 +223,16 @@ def reopen(submission: Submission, *, now: dt.datetime) -> Submission:
         locked.save(update_fields=["state", "submitted_at", "submitted_by", "is_late"])
     submission.refresh_from_db()
     return submission
+
+
+def set_extension(submission: Submission, due_at: dt.datetime | None) -> None:
+    """A later due date for one organisation; a final submission's late mark follows it."""
+    submission.extended_due_at = due_at
+    fields = ["extended_due_at"]
+    if submission.is_final and submission.submitted_at is not None:
+        submission.is_late = submission.submitted_at > submission.due_at
+        fields.append("is_late")
+    submission.save(update_fields=fields)
 
 
 def give_feedback(submission: Submission, *, author, text: str, files=()) -> Feedback:
@@ -237,6 +256,7 @@ def give_feedback(submission: Submission, *, author, text: str, files=()) -> Fee
                     "cohort": submission.assignment.cohort.title,
                     "title": submission.assignment.title,
                     "organisation": submission.organisation.name,
+                    "contact_email": submission.assignment.cohort.contact_email,
                     "url": absolute_url(
                         "assignments:submission",
                         language=user.preferred_language,

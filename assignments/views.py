@@ -31,13 +31,20 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
         assignment=assignment, organisation_id=found.organisation_id
     ).first()
     form = UploadForm(assignment=assignment)
+    replace_error = (None, [])
     if request.method == "POST":
         require_member(request, found)
         current = existing or services.submission_for(assignment, found.organisation)
         action = request.POST.get("action")
         form = UploadForm(request.POST, request.FILES, assignment=assignment)
-        if _act(request, action, current, form, now):
+        replaces = _replaces(request)
+        if _act(request, action, current, form, now, replaces):
             return redirect("assignments:submission", participation=found.pk)
+        if replaces is not None:
+            # The refusal belongs next to the file being replaced; "Add a file"
+            # stays an empty form for adding, never a hidden replacement.
+            replace_error = (replaces, form.errors.get("file", []))
+            form = UploadForm(assignment=assignment)
         existing = current
     files = []
     history = []
@@ -67,6 +74,7 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
             "history": history,
             "feedback": feedback,
             "form": form,
+            "replace_error": replace_error,
             "is_member": member,
             "open": existing.is_open_at(now) if existing else _open(assignment, now),
             "final": existing is not None and existing.is_final,
@@ -78,13 +86,17 @@ def _open(assignment: Assignment, now) -> bool:
     return assignment.cutoff_at is None or now <= assignment.cutoff_at
 
 
-def _act(request, action: str, current: Submission, form: UploadForm, now) -> bool:
+def _replaces(request) -> int | None:
+    value = request.POST.get("replaces", "")
+    return int(value) if value.isdigit() else None
+
+
+def _act(request, action: str, current: Submission, form: UploadForm, now, replaces) -> bool:
     """Carry out a posted action; False keeps the page (and the form's errors) on screen."""
     try:
         if action == "upload":
             if not form.is_valid():
                 return False
-            replaces = form.cleaned_data.get("replaces")
             added = services.upload(
                 current, form.cleaned_data["file"], by=request.user, now=now, replaces=replaces
             )
@@ -128,6 +140,7 @@ def _act(request, action: str, current: Submission, form: UploadForm, now) -> bo
         form.add_error("file", error)
         return False
     except services.SubmissionError as error:
+        # Not about the file itself (closed, final, already replaced): said at the top.
         messages.error(request, error.message)
         return action != "upload"
     return True

@@ -183,12 +183,26 @@ class SessionAdmin(admin.ModelAdmin):
         skipped = queryset.count() - offered
         self.message_user(
             request,
-            gettext(
-                "%(offered)d times offered; %(skipped)d left as they were (only draft "
-                "sparring sessions without an organisation can be offered)."
+            ngettext(
+                "%(offered)d time is now offered for organisations to pick.",
+                "%(offered)d times are now offered for organisations to pick.",
+                offered,
             )
-            % {"offered": offered, "skipped": skipped},
+            % {"offered": offered},
         )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(skipped)d session was left as it was: only draft sparring sessions "
+                    "without an organisation can be offered.",
+                    "%(skipped)d sessions were left as they were: only draft sparring sessions "
+                    "without an organisation can be offered.",
+                    skipped,
+                )
+                % {"skipped": skipped},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Cancel and tell the participants"))
     def cancel_sessions(self, request: HttpRequest, queryset) -> None:

@@ -60,7 +60,8 @@ def session_event(session: Session, *, language: str, attendee=None) -> Event:
         address.params["cn"] = vText(attendee.get_full_name())
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["partstat"] = vText("NEEDS-ACTION")
-        address.params["rsvp"] = vText("TRUE")
+        # Who comes is told on the session's page, where the whole team is listed.
+        address.params["rsvp"] = vText("FALSE")
         event.add("attendee", address)
     return event
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.models import Cohort, Organisation, StoredFile
 
@@ -51,7 +52,7 @@ class Session(models.Model):
         Cohort, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("cohort")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -85,7 +86,9 @@ class Session(models.Model):
         help_text=_("Raised every time a change is sent to the participants."),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("session", "cancelled"), null=True, blank=True, editable=False
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -146,7 +149,7 @@ class Material(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="materials", verbose_name=_("session")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
     url = models.URLField(_("link"), max_length=500, blank=True)
     file = models.OneToOneField(
         StoredFile,

@@ -55,11 +55,17 @@ def publish(session: Session, *, now: dt.datetime | None = None) -> int:
             raise SessionError(
                 _("Choose the organisation before publishing a sparring session, or offer it.")
             )
-        if locked.state != SessionState.PUBLISHED:
+        first_publication = locked.state != SessionState.PUBLISHED
+        if first_publication:
             locked.state = SessionState.PUBLISHED
             locked.published_at = now
             locked.save(update_fields=["state", "published_at"])
-        sent = sync_invitations(locked)
+        mailing = Mailing(locked, first_publication=first_publication)
+        sent = sync_invitations(locked, first_publication=first_publication)
+        if mailing.assignment is not None:
+            from assignments.services import mark_sent
+
+            mark_sent(mailing.assignment)
     session.refresh_from_db()
     return sent
 
@@ -94,35 +100,49 @@ def cancel(session: Session, *, now: dt.datetime | None = None) -> int:
             invited = locked.attendances.filter(invited_sequence__gte=0).select_related(
                 "user", "organisation"
             )
+            mailing = Mailing(locked)
             for attendance in invited:
-                _send(locked, attendance, "session_cancelled")
+                mailing.send(attendance, "session_cancelled")
                 sent += 1
     session.refresh_from_db()
     return sent
 
 
-def sync_invitations(session: Session) -> int:
-    """Invite whoever has not yet had the session's current version. Call in a transaction."""
+def sync_invitations(session: Session, *, first_publication: bool = False) -> int:
+    """Invite whoever has not yet had the session's current version. Call in a transaction.
+
+    The kick-off's invitation carries the pre-assignment: at the kick-off's first
+    publication, and to anyone invited later once the pre-assignment has gone out.
+    """
     if session.state != SessionState.PUBLISHED:
         return 0
-    existing = {a.user_id: a for a in session.attendances.select_related("user", "organisation")}
-    sent = 0
+    people: dict[int, Membership] = {}
     for membership in invitees(session):
-        attendance = existing.get(membership.user_id)
-        if attendance is None:
-            attendance = Attendance.objects.create(
-                session=session, user=membership.user, organisation=membership.organisation
-            )
-            # Someone on the teams of two organisations taking part is invited once.
-            existing[membership.user_id] = attendance
+        # Someone on the teams of two organisations taking part is invited once.
+        people.setdefault(membership.user_id, membership)
+    rows = session.attendances.select_related("user", "organisation")
+    existing = {attendance.user_id: attendance for attendance in rows}
+    missing = [membership for user_id, membership in people.items() if user_id not in existing]
+    if missing:
+        Attendance.objects.bulk_create(
+            [
+                Attendance(session=session, user=m.user, organisation=m.organisation)
+                for m in missing
+            ],
+            ignore_conflicts=True,
+        )
+        existing = {attendance.user_id: attendance for attendance in rows.all()}
+    mailing = Mailing(session, first_publication=first_publication)
+    invited = []
+    for user_id in people:
+        attendance = existing[user_id]
         if attendance.invited_sequence >= session.sequence:
             continue
         purpose = "session_invitation" if attendance.invited_sequence < 0 else "session_changed"
-        _send(session, attendance, purpose)
-        attendance.invited_sequence = session.sequence
-        attendance.save(update_fields=["invited_sequence"])
-        sent += 1
-    return sent
+        mailing.send(attendance, purpose)
+        invited.append(attendance.pk)
+    Attendance.objects.filter(pk__in=invited).update(invited_sequence=session.sequence)
+    return len(invited)
 
 
 def invite_to_upcoming(membership: Membership, *, now: dt.datetime | None = None) -> int:
@@ -138,65 +158,85 @@ def invite_to_upcoming(membership: Membership, *, now: dt.datetime | None = None
     )
     sent = 0
     with transaction.atomic():
-        for session in upcoming.select_related("cohort"):
+        # Locked, so that two people joining at once, or a join during a
+        # publication, cannot invite the same person twice.
+        for session in upcoming.select_for_update().select_related("cohort"):
             sent += sync_invitations(session)
     return sent
 
 
-def session_context(session: Session, attendance: Attendance, language: str) -> dict:
-    participation = Participation.objects.filter(
-        cohort_id=session.cohort_id, organisation_id=attendance.organisation_id
-    ).first()
-    url = (
-        absolute_url(
-            "workshops:session",
-            language=language,
-            participation=participation.pk,
-            session=session.pk,
-        )
-        if participation
-        else ""
-    )
-    return {
-        "cohort": session.cohort.title,
-        "title": session.title,
-        "kind": SessionKind(session.kind).label,
-        "organisation": attendance.organisation.name,
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "online_url": session.online_url,
-        "place": session.place,
-        "location": location(session),
-        "agenda": plain_text(session.agenda),
-        "url": url,
-        "contact_email": session.cohort.contact_email,
-    }
+class Mailing:
+    """The mails of one session to its people, with what they share looked up once."""
 
-
-def _send(session: Session, attendance: Attendance, purpose: str) -> None:
-    user = attendance.user
-    language = user.preferred_language
-    context = session_context(session, attendance, language)
-    if purpose == "session_invitation" and session.kind == SessionKind.KICKOFF:
-        from assignments.services import assignment_context, mark_sent
-
-        assignment = getattr(session.cohort, "pre_assignment", None)
-        if assignment is not None:
-            context["assignment"] = assignment_context(
-                assignment, attendance.organisation, language
+    def __init__(self, session: Session, *, first_publication: bool = False):
+        self.session = session
+        self.participations = dict(
+            Participation.objects.filter(cohort_id=session.cohort_id).values_list(
+                "organisation_id", "pk"
             )
-            mark_sent(assignment)
-    queue_email(
-        purpose,
-        user.email,
-        context,
-        f"session:{session.pk}:{session.sequence}:{purpose}:{user.pk}",
-        recipient=user,
-        language=language,
-        about=session,
-        cohort=session.cohort,
-        calendar=invitation_calendar(session, user, language=language),
-    )
+        )
+        self.assignment = None
+        if session.kind == SessionKind.KICKOFF:
+            from assignments.models import Assignment
+
+            found = Assignment.objects.filter(cohort_id=session.cohort_id).first()
+            if found is not None and (found.sent_at is not None or first_publication):
+                self.assignment = found
+        self.assignments: dict[tuple[int, str], dict] = {}
+        self.templates: dict = {}
+
+    def context(self, attendance: Attendance, language: str) -> dict:
+        session = self.session
+        participation = self.participations.get(attendance.organisation_id)
+        url = (
+            absolute_url(
+                "workshops:session",
+                language=language,
+                participation=participation,
+                session=session.pk,
+            )
+            if participation
+            else ""
+        )
+        return {
+            "cohort": session.cohort.title,
+            "title": session.title,
+            "kind": SessionKind(session.kind).label,
+            "organisation": attendance.organisation.name,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "online_url": session.online_url,
+            "place": session.place,
+            "location": location(session),
+            "agenda": plain_text(session.agenda),
+            "url": url,
+            "contact_email": session.cohort.contact_email,
+        }
+
+    def send(self, attendance: Attendance, purpose: str) -> None:
+        session, user = self.session, attendance.user
+        language = user.preferred_language
+        context = self.context(attendance, language)
+        if purpose == "session_invitation" and self.assignment is not None:
+            from assignments.services import assignment_context
+
+            key = (attendance.organisation_id, language)
+            if key not in self.assignments:
+                self.assignments[key] = assignment_context(
+                    self.assignment, attendance.organisation, language
+                )
+            context["assignment"] = self.assignments[key]
+        queue_email(
+            purpose,
+            user.email,
+            context,
+            f"session:{session.pk}:{session.sequence}:{purpose}:{user.pk}",
+            recipient=user,
+            language=language,
+            about=session,
+            cohort=session.cohort,
+            calendar=invitation_calendar(session, user, language=language),
+        )
 
 
 # Offered sparring times: the organisation picks, as applicants pick interview times.

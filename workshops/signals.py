@@ -13,7 +13,8 @@ def invite_new_member(sender, instance: Membership, created: bool, **kwargs):
     if created:
         from .services import invite_to_upcoming
 
-        transaction.on_commit(lambda: invite_to_upcoming(instance))
+        # robust: a failed invitation is logged; it never undoes the person's joining.
+        transaction.on_commit(lambda: invite_to_upcoming(instance), robust=True)
 
 
 @receiver(post_save, sender=Participation, dispatch_uid="workshops.invite_new_participant")
@@ -25,7 +26,7 @@ def invite_new_participant(sender, instance: Participation, created: bool, **kwa
             for membership in Membership.objects.filter(organisation_id=instance.organisation_id):
                 invite_to_upcoming(membership)
 
-        transaction.on_commit(invite)
+        transaction.on_commit(invite, robust=True)
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="workshops.forget_removed_member")
@@ -41,5 +42,17 @@ def forget_removed_member(sender, instance: Membership, **kwargs):
     Attendance.objects.filter(
         user_id=instance.user_id,
         organisation_id=instance.organisation_id,
+        session__ends_at__gt=timezone.now(),
+    ).delete()
+
+
+@receiver(post_delete, sender=Participation, dispatch_uid="workshops.forget_withdrawn_organisation")
+def forget_withdrawn_organisation(sender, instance: Participation, **kwargs):
+    """An organisation that leaves the cohort is no longer invited to its sessions ahead."""
+    from .models import Attendance
+
+    Attendance.objects.filter(
+        organisation_id=instance.organisation_id,
+        session__cohort_id=instance.cohort_id,
         session__ends_at__gt=timezone.now(),
     ).delete()

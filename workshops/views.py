@@ -13,7 +13,7 @@ from academy.access import get_participation_or_404, is_member, require_member
 from . import services
 from .calendar import feed_calendar
 from .forms import AttendanceForm, RecordingRequestForm
-from .models import CalendarFeed, Session, SessionKind, SessionState
+from .models import CalendarFeed, Session, SessionKind, SessionState, new_feed_token
 
 
 def _session_or_404(participation, session_id: int) -> Session:
@@ -39,7 +39,10 @@ def session(request: HttpRequest, participation: int, session: int) -> HttpRespo
     if request.method == "POST":
         require_member(request, found_participation)
         if found.is_cancelled or found.has_ended(now):
-            messages.error(request, _("This session is over; attendance can no longer be changed."))
+            messages.error(
+                request,
+                _("This session is over or cancelled; attendance can no longer be changed."),
+            )
         elif form.is_valid():
             coming = {int(value) for value in form.cleaned_data["coming"]}
             services.set_coming(found, found_participation.organisation_id, coming)
@@ -122,11 +125,13 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create" and feed is None:
-            CalendarFeed.objects.create(user=request.user)
+            CalendarFeed.objects.get_or_create(user=request.user)
             messages.success(request, _("Your calendar address is ready."))
         elif action == "replace" and feed is not None:
-            feed.delete()
-            CalendarFeed.objects.create(user=request.user)
+            # A new secret in the same row: a double click cannot make two.
+            CalendarFeed.objects.filter(pk=feed.pk).update(
+                token=new_feed_token(), created_at=timezone.now(), last_read_at=None
+            )
             messages.success(
                 request, _("Your calendar address has been replaced: the old one no longer works.")
             )

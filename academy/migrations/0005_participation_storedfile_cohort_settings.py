@@ -92,7 +92,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined"),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="taking part since"
+                    ),
                 ),
                 (
                     "cohort",

@@ -178,3 +178,24 @@ def test_admin_refuses_dates_out_of_order_next_to_the_field(staff_client):
     assert "application_closes" in response.context["adminform"].form.errors
     assert 'value="Väärin päin"' in response.content.decode()
     assert not Cohort.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_group_restored_after_a_flush_has_what_the_migrations_gave():
+    from django.core.management import call_command
+
+    from academy.staff import PROGRAMME_STAFF
+
+    migrated = set(
+        Group.objects.get(name=PROGRAMME_STAFF).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    Group.objects.filter(name=PROGRAMME_STAFF).delete()
+    call_command("flush", interactive=False, verbosity=0)
+    restored = set(
+        Group.objects.get(name=PROGRAMME_STAFF).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    assert restored == migrated

@@ -7,7 +7,10 @@ from playwright.sync_api import Page, expect
 
 from academy.tests.factories import CohortFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ from academy.tests.factories import CohortFactory
 from applications.models import Application, ApplicationState
 from notifications.models import OutgoingEmail
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ def grant_staff(apps, schema_editor):
         {
             "assignments.assignment": ALL,
             "assignments.template": ALL,
-            "assignments.submission": ("view", "change"),
+            # Adding one gives an organisation that has not started a later due date.
+            "assignments.submission": ("view", "add", "change"),
             "assignments.submittedfile": ("view",),
             "assignments.feedback": ("view", "add", "change"),
         },

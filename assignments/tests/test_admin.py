@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from academy.tests.programme import PDF, SessionFactory, pdf_upload
+from academy.tests.programme import PDF, SessionFactory, helsinki, pdf_upload
 from assignments import services
-from assignments.models import Assignment, SubmittedFile
+from assignments.models import Assignment, Submission, SubmittedFile
 from workshops import services as session_services
 
 from .support import BEFORE_DUE, SENT, mails, recipients
@@ -327,3 +327,33 @@ def test_an_impossible_assignment_is_refused(client, staff, cohort, data, messag
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_staff_give_a_later_due_date_to_an_organisation_that_has_not_started(
+    client, staff, assignment, ours
+):
+    client.force_login(staff)
+    fields = {
+        "assignment": assignment.pk,
+        "organisation": ours.organisation.pk,
+        "extended_due_at_0": "2022-03-18",
+        "extended_due_at_1": "16:00",
+    }
+    response = client.post("/en/admin/assignments/submission/add/", fields)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    submission = Submission.objects.get(organisation=ours.organisation)
+    assert submission.due_at == helsinki(2022, 3, 18, 16, 0)
+
+
+def test_an_extension_before_the_due_date_is_refused(client, staff, assignment, ours):
+    client.force_login(staff)
+    fields = {
+        "assignment": assignment.pk,
+        "organisation": ours.organisation.pk,
+        "extended_due_at_0": "2022-03-01",
+        "extended_due_at_1": "16:00",
+    }
+    response = client.post("/en/admin/assignments/submission/add/", fields)
+    assert response.status_code == 200
+    assert "must come after the pre-assignment" in response.content.decode()
+    assert not Submission.objects.exists()

@@ -23,7 +23,10 @@ from assignments import services
 from assignments.models import Submission, SubmissionState
 from workshops import services as session_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "correct horse battery staple"
 

@@ -312,3 +312,26 @@ def test_the_page_is_not_there_before_the_assignment_is_sent(signed_in, url, ass
     assignment.sent_at = None
     assignment.save()
     assert signed_in.get(url).status_code == 404
+
+
+def test_an_on_time_submission_cannot_be_reopened_after_the_due_date(signed_in, url):
+    # Reopened then, it could only come back late, or drop out of the zip.
+    upload(signed_in, url)
+    post(signed_in, url, BEFORE_DUE, action="final")
+    post(signed_in, url, AFTER_DUE, action="reopen")
+    submission = Submission.objects.get()
+    assert submission.state == SubmissionState.FINAL
+    assert not submission.is_late
+    assert "came in on time" in get(signed_in, url, AFTER_DUE)
+
+
+def test_an_extension_given_after_a_late_submission_lifts_its_late_mark(signed_in, url, staff):
+    from assignments import services
+
+    upload(signed_in, url)
+    post(signed_in, url, AFTER_DUE, action="final")
+    submission = Submission.objects.get()
+    assert submission.is_late
+    services.set_extension(submission, DUE + dt.timedelta(days=1))
+    submission.refresh_from_db()
+    assert not submission.is_late

@@ -6,6 +6,7 @@ one that does, and the storage name is generated whatever the upload was called.
 """
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -156,7 +157,13 @@ def test_a_refused_upload_keeps_the_earlier_files(signed_in, url):
     first = SubmittedFile.objects.get()
     response = upload(signed_in, url, "Vastaus.pdf", content=HTML, replaces=first.pk)
     assert response.status_code == 200
-    assert "its content is not in that format" in file_error(response.content.decode())
+    html = response.content.decode()
+    # The refusal is shown at the file being replaced; "Add a file" stays a plain,
+    # empty form that adds, and carries no hidden replacement.
+    row_error = re.search(rf'id="replace-{first.pk}-error"[^>]*>(.*?)</div>', html, re.S)
+    assert "its content is not in that format" in row_error.group(1)
+    assert file_error(html) == ""
+    assert 'name="replaces"' not in html.split('id="upload-form"', 1)[1].split("</form>", 1)[0]
     first.refresh_from_db()
     assert first.is_current
     assert SubmittedFile.objects.count() == StoredFile.objects.count() == 1
@@ -206,7 +213,7 @@ def test_a_path_in_the_file_name_never_reaches_the_file_system(
     written = {path for path in tmp_path.parent.rglob("*") if path.is_file()} - before
     private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     if kept_as is None:
-        refused(response, "The file name is not allowed.")
+        refused(response, "The file name is not allowed")
         assert written == set()
         return
     assert response.status_code == 302
@@ -220,7 +227,7 @@ def test_a_path_in_the_file_name_never_reaches_the_file_system(
 
 def test_a_name_with_parent_dots_that_survives_the_parser_is_refused(signed_in, url):
     response = raw_upload(signed_in, url, "..evil..pdf")
-    refused(response, "The file name is not allowed.")
+    refused(response, "The file name is not allowed")
 
 
 def test_a_drive_letter_in_the_name_is_kept_for_display_only(signed_in, url):

@@ -84,7 +84,7 @@ def test_after_the_session_attendance_can_no_longer_be_changed(
         client.force_login(contact)
         response = client.post(page(ours, published), {"coming": [str(contact.pk)]})
     assert response.status_code == 200
-    assert "This session is over; attendance can no longer be changed." in (
+    assert "This session is over or cancelled; attendance can no longer be changed." in (
         response.content.decode()
     )
     assert coming()[contact.email] is None

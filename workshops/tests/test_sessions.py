@@ -356,3 +356,58 @@ def test_someone_removed_from_the_team_is_dropped_from_what_is_ahead_only(
     assert not Attendance.objects.filter(session=kickoff, user=colleague).exists()
     assert Attendance.objects.get(session=past, user=colleague).attended is True
     assert Attendance.objects.filter(session=kickoff).count() == 2
+
+
+def test_a_newcomer_does_not_carry_off_an_unsent_pre_assignment(
+    cohort, ours, kickoff, everyone, django_capture_on_commit_callbacks
+):
+    # The kick-off went out before the pre-assignment was written. A person who
+    # joins later gets the kick-off invitation alone: the pre-assignment must
+    # not count as sent to everyone because one newcomer's mail could carry it.
+    services.publish(kickoff)
+    assignment = AssignmentFactory(cohort=cohort, title="Hankintojen lähtötilanne")
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = member(ours, "uusi@esimerkkila.fi")
+    (email,) = OutgoingEmail.objects.filter(to=newcomer.email)
+    assert "Hankintojen lähtötilanne" not in email.body_text
+    assert Assignment.objects.get(pk=assignment.pk).sent_at is None
+
+
+def test_a_newcomer_gets_the_pre_assignment_with_the_kickoff_once_it_has_gone_out(
+    cohort, ours, kickoff, everyone, django_capture_on_commit_callbacks
+):
+    AssignmentFactory(cohort=cohort, title="Hankintojen lähtötilanne")
+    services.publish(kickoff)
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = member(ours, "uusi@esimerkkila.fi")
+    (email,) = OutgoingEmail.objects.filter(to=newcomer.email)
+    assert "Hankintojen lähtötilanne" in email.body_text
+
+
+def test_an_organisation_that_leaves_the_cohort_is_dropped_from_what_is_ahead(
+    kickoff, everyone, theirs, outsider
+):
+    services.publish(kickoff)
+    theirs.delete()
+    assert not Attendance.objects.filter(session=kickoff, user=outsider).exists()
+    assert Attendance.objects.filter(session=kickoff).count() == 2
+
+
+def test_publishing_does_not_look_things_up_again_for_every_recipient(
+    cohort, ours, kickoff, contact, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AssignmentFactory(cohort=cohort)
+    first = workshop(cohort)
+    with CaptureQueriesContext(connection) as few:
+        services.publish(first)
+    for index in range(10):
+        member(ours, f"jasen{index}@esimerkkila.fi")
+    with CaptureQueriesContext(connection) as many:
+        services.publish(kickoff)
+    # Per recipient: the attendance row, the outbox row and its key check, the
+    # invited version; nothing is looked up again per person.
+    per_person = (len(many) - len(few)) / 10
+    assert per_person <= 6, [q["sql"] for q in many.captured_queries][-12:]

@@ -52,7 +52,7 @@ def test_the_sparring_page_lists_the_offered_times(member_client, ours, times):
     html = response.content.decode()
     for session in times:
         assert f'value="{session.pk}"' in html
-    assert "Your organisation has 0 of its 2 sparring sessions." in html
+    assert "Your organisation has picked 0 of its 2 sparring times." in html
 
 
 def test_picking_a_time_makes_it_ours_and_invites_our_team(member_client, ours, times):
@@ -66,7 +66,7 @@ def test_picking_a_time_makes_it_ours_and_invites_our_team(member_client, ours, 
     assert recipients("session_invitation") == ["kollega@esimerkkila.fi", "yhteys@esimerkkila.fi"]
     html = member_client.get(page(ours)).content.decode()
     assert f'value="{times[0].pk}"' not in html
-    assert "Your organisation has 1 of its 2 sparring sessions." in html
+    assert "Your organisation has picked 1 of its 2 sparring times." in html
 
 
 def test_an_organisation_picks_no_more_than_the_cohort_allows(member_client, ours, times):
