@@ -315,31 +315,48 @@ def set_coming(session: Session, organisation_id: int, coming_user_ids: set[int]
 # The info session's recording.
 
 
-def request_recording(session: Session, email: str, language: str) -> RecordingRequest:
-    """Record a request; the link goes out now if there is one, or when staff add it."""
+# Asked again after this long, the link is sent again (a lost or filtered mail);
+# sooner, the request is only acknowledged, so the form cannot flood an inbox.
+RESEND_AFTER = dt.timedelta(hours=1)
+
+
+def request_recording(
+    session: Session, email: str, language: str, *, now: dt.datetime | None = None
+) -> tuple[RecordingRequest, bool]:
+    """Record a request; the link goes out now if there is one, or when staff add it.
+
+    Returns the request and whether a mail was sent now. The session row is
+    locked, as when staff save the link, so no request falls between the two.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
+        locked = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
         request, created = RecordingRequest.objects.get_or_create(
-            session=session, email__iexact=email, defaults={"email": email, "language": language}
+            session=locked, email__iexact=email, defaults={"email": email, "language": language}
         )
-        if created and session.recording_url:
-            _send_recording(session, request)
-    return request
+        if not locked.recording_url:
+            return request, False
+        if created or request.sent_at is None or now - request.sent_at >= RESEND_AFTER:
+            _send_recording(locked, request, now=now)
+            return request, True
+    return request, False
 
 
 def send_pending_recordings(session: Session) -> int:
     """Called when staff have saved the recording link: everyone waiting for it gets it."""
-    if not session.recording_url:
-        return 0
     sent = 0
     with transaction.atomic():
-        waiting = session.recording_requests.select_for_update().filter(sent_at__isnull=True)
+        locked = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+        if not locked.recording_url:
+            return 0
+        waiting = locked.recording_requests.select_for_update().filter(sent_at__isnull=True)
         for request in waiting:
-            _send_recording(session, request)
+            _send_recording(locked, request, now=timezone.now())
             sent += 1
     return sent
 
 
-def _send_recording(session: Session, request: RecordingRequest) -> None:
+def _send_recording(session: Session, request: RecordingRequest, *, now: dt.datetime) -> None:
     queue_email(
         "recording_link",
         request.email,
@@ -353,10 +370,10 @@ def _send_recording(session: Session, request: RecordingRequest) -> None:
             ),
             "contact_email": session.cohort.contact_email,
         },
-        f"recording:{request.pk}",
+        f"recording:{request.pk}:{now:%Y%m%d%H%M%S}",
         language=request.language,
         about=session,
         cohort=session.cohort,
     )
-    request.sent_at = timezone.now()
+    request.sent_at = now
     request.save(update_fields=["sent_at"])

@@ -179,10 +179,14 @@ def recording(request: HttpRequest, session: int) -> HttpResponse:
         if form.cleaned_data["website"]:
             # A robot: answered as if all went well, and nothing is stored or sent.
             return redirect("workshops:recording_requested", session=found.pk)
-        request_row = services.request_recording(found, form.cleaned_data["email"], get_language())
+        request_row, mailed = services.request_recording(
+            found, form.cleaned_data["email"], get_language()
+        )
         request.session["recording_request"] = request_row.pk
+        request.session["recording_mailed"] = mailed
         return redirect("workshops:recording_requested", session=found.pk)
-    return render(request, "workshops/recording.html", {"session": found, "form": form})
+    context = {"session": found, "form": form, "over": found.has_ended(timezone.now())}
+    return render(request, "workshops/recording.html", context)
 
 
 def recording_requested(request: HttpRequest, session: int) -> HttpResponse:
@@ -191,5 +195,10 @@ def recording_requested(request: HttpRequest, session: int) -> HttpResponse:
     return render(
         request,
         "workshops/recording_requested.html",
-        {"session": found, "request_row": row, "available": bool(found.recording_url)},
+        {
+            "session": found,
+            "request_row": row,
+            "available": bool(found.recording_url),
+            "mailed": request.session.get("recording_mailed", False),
+        },
     )

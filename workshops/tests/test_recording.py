@@ -123,3 +123,35 @@ def test_only_a_published_info_session_takes_requests(client, info, fields):
     assert client.get(page(info)).status_code == 404
     assert client.post(page(info), {"email": "utelias@example.fi"}).status_code == 404
     assert not RecordingRequest.objects.exists()
+
+
+def test_asking_again_resends_the_link_only_after_an_hour(client, info):
+    import datetime as dt
+
+    import time_machine
+
+    info.recording_url = LINK
+    info.save()
+    first = helsinki(2022, 1, 25, 9, 0)
+    with time_machine.travel(first, tick=False):
+        client.post(page(info), {"email": "utelias@example.fi"})
+    with time_machine.travel(first + dt.timedelta(minutes=10), tick=False):
+        html = client.post(page(info), {"email": "utelias@example.fi"}, follow=True)
+        assert "was sent to this address on" in html.content.decode()
+    assert len(mails("recording_link")) == 1
+    with time_machine.travel(first + dt.timedelta(hours=2), tick=False):
+        html = client.post(page(info), {"email": "Utelias@example.fi"}, follow=True)
+        assert "on its way to your e-mail" in html.content.decode()
+    assert len(mails("recording_link")) == 2
+    assert RecordingRequest.objects.count() == 1
+
+
+def test_before_the_info_session_the_page_does_not_say_it_was_held(client, info):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(info.starts_at - dt.timedelta(days=1), tick=False):
+        html = client.get(page(info)).content.decode()
+    assert "was held on" not in html
+    assert "is held on" in html
