@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .files import store
+from .files import discard, store
 from .uploads import FILE_TYPES
 
 STAFF_MAX_BYTES = 50 * 1024 * 1024
@@ -31,11 +31,16 @@ class StoredFileFormMixin:
     def save(self, commit=True):
         instance = super().save(commit=False)
         upload = self.cleaned_data.get("upload")
+        replaced = None
         if upload is not None:
+            replaced = instance.file if instance.file_id else None
             instance.file = store(
                 upload, allowed=FILE_TYPES.keys(), max_bytes=STAFF_MAX_BYTES, by=self.request_user
             )
         if commit:
             instance.save()
             self.save_m2m()
+            if replaced is not None:
+                # A template's or material's old file is no one's any more.
+                discard(replaced)
         return instance

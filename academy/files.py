@@ -21,3 +21,12 @@ def store(upload: UploadedFile, *, allowed, max_bytes: int, by) -> StoredFile:
     stored.file.save(checked.name, upload, save=False)
     stored.save()
     return stored
+
+
+def discard(stored: StoredFile) -> None:
+    """Forget a file nothing refers to any more: its row now, its bytes once that commits."""
+    from django.db import transaction
+
+    storage, name = stored.file.storage, stored.file.name
+    stored.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -7,4 +7,4 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Assignments")
 
     def ready(self) -> None:
-        from . import emails, reminders  # noqa: F401 - registers purposes and rules
+        from . import emails, reminders, signals  # noqa: F401 - registers purposes, rules, receivers

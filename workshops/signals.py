@@ -56,3 +56,14 @@ def forget_withdrawn_organisation(sender, instance: Participation, **kwargs):
         session__cohort_id=instance.cohort_id,
         session__ends_at__gt=timezone.now(),
     ).delete()
+
+
+@receiver(post_delete, sender="workshops.Material", dispatch_uid="workshops.discard_material_file")
+def discard_material_file(sender, instance, **kwargs):
+    if instance.file_id:
+        from academy.files import discard
+        from academy.models import StoredFile
+
+        stored = StoredFile.objects.filter(pk=instance.file_id).first()
+        if stored is not None:
+            discard(stored)

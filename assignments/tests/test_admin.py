@@ -357,3 +357,18 @@ def test_an_extension_before_the_due_date_is_refused(client, staff, assignment, 
     assert response.status_code == 200
     assert "must come after the pre-assignment" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_a_removed_template_takes_its_file_with_it(assignment, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from academy.models import StoredFile
+    from academy.tests.programme import template_for
+
+    template = template_for(assignment)
+    path = Path(template.file.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        template.delete()
+    assert not path.exists()
+    assert not StoredFile.objects.exists()
