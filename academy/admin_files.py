@@ -44,3 +44,12 @@ class StoredFileFormMixin:
                 # A template's or material's old file is no one's any more.
                 discard(replaced)
         return instance
+
+
+class StoredFileInlineMixin:
+    """An inline whose forms store uploads: they learn who uploads."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.request_user = request.user
+        return formset

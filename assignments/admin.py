@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from academy.admin_files import StoredFileFormMixin
+from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from academy.files import store
 from academy.uploads import FILE_TYPES, type_choices
 
@@ -57,16 +57,11 @@ class TemplateForm(StoredFileFormMixin, forms.ModelForm):
         fields = ["title", "upload", "position"]
 
 
-class TemplateInline(admin.TabularInline):
+class TemplateInline(StoredFileInlineMixin, admin.TabularInline):
     model = Template
     form = TemplateForm
     extra = 0
     readonly_fields = ["file"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.request_user = request.user
-        return formset
 
 
 @admin.register(Assignment)

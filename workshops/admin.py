@@ -11,7 +11,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
-from academy.admin_files import StoredFileFormMixin
+from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from applications.resources import ExportForm, SpreadsheetCSV, neutralise
 
 from . import services
@@ -57,17 +57,12 @@ class MaterialForm(StoredFileFormMixin, forms.ModelForm):
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(StoredFileInlineMixin, admin.TabularInline):
     formfield_overrides = HTTPS_LINKS
     model = Material
     form = MaterialForm
     extra = 0
     readonly_fields = ["file"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.request_user = request.user
-        return formset
 
 
 class AttendanceInline(admin.TabularInline):

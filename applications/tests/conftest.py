@@ -1,10 +1,9 @@
-from html.parser import HTMLParser
-
 import pytest
 import time_machine
 from django.urls import reverse
 
 from academy.tests.factories import CohortFactory, UserFactory
+from academy.tests.forms import posted_form  # noqa: F401 - used by the tests through here
 from applications.forms import ApplicationForm
 
 from .factories import DURING_CALL, ApplicationFactory
@@ -84,44 +83,3 @@ def form_data(application, team=None, **overrides) -> dict:
         else:
             data[key] = value
     return data
-
-
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs) -> None:
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in {"submit", "checkbox", "radio"}:
-            self.data[name] = attrs.get("value") or ""
-        elif tag == "input" and name and "checked" in attrs:
-            self.data[name] = attrs.get("value") or "on"
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data) -> None:
-        if self._textarea:
-            self.data[self._textarea] += data.removeprefix("\n")
-
-
-def posted_form(html: str) -> dict[str, str]:
-    """What a browser would post from the page's form, unchanged."""
-    parser = _FormParser()
-    parser.feed(html)
-    return parser.data

@@ -1,9 +1,10 @@
-from html.parser import HTMLParser
+"""Fixtures and helpers for the sessions' tests: the 2022 cohort two weeks before its kick-off."""
 
 import pytest
 import time_machine
 from icalendar import Calendar
 
+from academy.tests.forms import posted_form  # noqa: F401 - used by the tests through here
 from academy.tests.programme import BEFORE_KICKOFF, SessionFactory
 from academy.tests.programme_fixtures import (  # noqa: F401 - fixtures
     cohort,
@@ -49,46 +50,3 @@ def parse(text: str):
     calendar = Calendar.from_ical(text)
     (event,) = calendar.walk("VEVENT")
     return calendar, event
-
-
-class _FormParser(HTMLParser):
-    """What a browser posts from a page's forms, unchanged (all forms together)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs) -> None:
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in {"submit", "checkbox", "radio"}:
-            if attrs.get("type") != "file":
-                self.data[name] = attrs.get("value") or ""
-        elif tag == "input" and name and "checked" in attrs:
-            self.data[name] = attrs.get("value") or "on"
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data) -> None:
-        if self._textarea:
-            self.data[self._textarea] += data.removeprefix("\n")
-
-
-def posted_form(html: str) -> dict[str, str]:
-    parser = _FormParser()
-    parser.feed(html)
-    return parser.data
