@@ -15,9 +15,11 @@ from .models import Participation, User
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """A participant's home is their organisation's workspace; others go to the programme."""
+        """A participant lands in the workspace, staff in the admin, others on the programme."""
         if Participation.objects.of_user(request.user).exists():
             return reverse("academy:workspaces")
+        if request.user.is_staff:
+            return reverse("admin:index")
         return super().get_login_redirect_url(request)
 
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:

@@ -4,21 +4,30 @@ Markdown becomes HTML, and the HTML is cleaned against an allow-list: no
 scripts, no styles, no event handlers, links only to http, https and mailto.
 """
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "blockquote",
     "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
 def render(text: str) -> SafeString:
-    """Markdown as clean HTML. Headings start at level 2: the page has its own h1."""
+    """Markdown as clean HTML. Its top heading becomes level 3: the text sits in a page section.
+
+    Levels keep their order, so the page's outline has no gaps whichever level
+    the writer started from.
+    """
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    levels = [int(level) for _slash, level in _HEADING.findall(html)]
+    if levels:
+        shift = 3 - min(levels)
+        html = _HEADING.sub(lambda match: _shifted(match, shift), html)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -27,6 +36,14 @@ def render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - cleaned against the allow-list above
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _shifted(match: re.Match, shift: int) -> str:
+    level = min(int(match.group(2)) + shift, 6)
+    return f"<{match.group(1)}h{level}>"
 
 
 def plain_text(text: str) -> str:

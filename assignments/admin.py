@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from academy.files import store
+from academy.models import Organisation, Participation
 from academy.uploads import FILE_TYPES, type_choices
 
 from . import services
@@ -22,7 +23,7 @@ from .models import Assignment, Feedback, Submission, SubmittedFile, Template
 
 class AssignmentForm(forms.ModelForm):
     allowed_types = forms.MultipleChoiceField(
-        label=_("allowed file types"),
+        label=capfirst(_("allowed file types")),
         choices=type_choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each file's content is checked, not only its name."),
@@ -50,7 +51,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 class TemplateForm(StoredFileFormMixin, forms.ModelForm):
-    upload = forms.FileField(label=_("file"), required=False)
+    upload = forms.FileField(label=capfirst(_("file")), required=False)
 
     class Meta:
         model = Template
@@ -72,6 +73,21 @@ class AssignmentAdmin(admin.ModelAdmin):
     inlines = [TemplateInline]
     actions = ["send_on_its_own"]
     readonly_fields = ["sent_at", "zip_link"]
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "due_at" in form.changed_data:
+            told = services.tell_new_due_date(obj)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The new due date was sent to %(count)d participant.",
+                        "The new due date was sent to %(count)d participants.",
+                        told,
+                    )
+                    % {"count": told},
+                )
 
     @admin.display(description=_("submitted"))
     def final_count(self, assignment: Assignment) -> int:
@@ -178,16 +194,29 @@ class FeedbackInline(admin.StackedInline):
 
 class SubmissionAdminForm(forms.ModelForm):
     feedback_text = forms.CharField(
-        label=_("new feedback"),
+        label=capfirst(_("new feedback")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown. The organisation's team sees it and is told by e-mail."),
     )
-    feedback_file = forms.FileField(label=_("file with the feedback"), required=False)
+    feedback_file = forms.FileField(label=capfirst(_("file with the feedback")), required=False)
 
     class Meta:
         model = Submission
         fields = ["extended_due_at", "feedback_text", "feedback_file"]
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data.get("organisation")
+        assignment = self.cleaned_data.get("assignment")
+        if organisation is not None and assignment is not None:
+            taking_part = Participation.objects.filter(
+                cohort_id=assignment.cohort_id, organisation=organisation
+            )
+            if not taking_part.exists():
+                raise forms.ValidationError(
+                    _("This organisation does not take part in the pre-assignment's cohort.")
+                )
+        return organisation
 
     def clean_extended_due_at(self):
         value = self.cleaned_data.get("extended_due_at")
@@ -243,6 +272,13 @@ class SubmissionAdmin(admin.ModelAdmin):
             return ["state", "submitted_at", "submitted_by"]
         return super().get_readonly_fields(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(
+                participations__isnull=False
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_inlines(self, request, obj=None):
         return self.inlines if obj is not None else []
 
@@ -258,8 +294,19 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Submission, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if change and "extended_due_at" in form.changed_data:
+        if "extended_due_at" in form.changed_data:
             services.set_extension(obj, obj.extended_due_at)
+            told = services.tell_new_due_date(obj.assignment, obj.organisation)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The new due date was sent to %(count)d member of the team.",
+                        "The new due date was sent to %(count)d members of the team.",
+                        told,
+                    )
+                    % {"count": told},
+                )
         text = form.cleaned_data.get("feedback_text") if change else ""
         if text:
             files = []

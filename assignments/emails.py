@@ -40,3 +40,20 @@ def _reminder_sample() -> dict:
 register(Purpose("assignment_sent", _("Pre-assignment (sent on its own)"), _sent_sample))
 register(Purpose("assignment_reminder", _("Pre-assignment reminder"), _reminder_sample))
 register(Purpose("assignment_feedback", _("Feedback on the pre-assignment"), _base))
+
+
+def _due_changed_sample() -> dict:
+    return {
+        **_base(),
+        "due_at": dt.datetime(2022, 3, 18, 16, 0, tzinfo=HELSINKI),
+        "extension": True,
+    }
+
+
+register(
+    Purpose(
+        "assignment_due_changed",
+        _("Pre-assignment's due date changed"),
+        _due_changed_sample,
+    )
+)

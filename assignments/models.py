@@ -239,4 +239,4 @@ class Feedback(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return _("Feedback on %(submission)s") % {"submission": self.submission}
+        return f"{self.submission} ({timezone.localtime(self.created_at):%d.%m.%Y})"

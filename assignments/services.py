@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import tempfile
+import unicodedata
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from academy.files import store
 from academy.links import absolute_url
 from academy.markdown import plain_text
-from academy.models import Membership, Organisation, Participation
+from academy.models import HELSINKI, Membership, Organisation, Participation
 from academy.uploads import FILE_TYPES
 from notifications.services import queue_email
 
@@ -160,6 +161,8 @@ def upload(submission: Submission, upload, *, by, now: dt.datetime, replaces=Non
             )
             if previous is None:
                 raise SubmissionError(_("That file has been replaced or removed already."))
+        if previous is None:
+            _refuse_a_second_file_of_the_same_name(locked, upload.name)
         assignment = locked.assignment
         stored = store(
             upload, allowed=assignment.allowed_types, max_bytes=assignment.max_bytes, by=by
@@ -173,6 +176,22 @@ def upload(submission: Submission, upload, *, by, now: dt.datetime, replaces=Non
             previous=previous,
             version=previous.version + 1 if previous else 1,
         )
+
+
+def _refuse_a_second_file_of_the_same_name(submission: Submission, name: str) -> None:
+    """Two current files of one name could not be told apart in the list, nor in the zip."""
+    wanted = unicodedata.normalize("NFC", name or "").strip().casefold()
+    current = submission.files.filter(replaced_at__isnull=True, removed_at__isnull=True)
+    for item in current.select_related("file"):
+        if item.file.original_name.casefold() == wanted:
+            raise ValidationError(
+                _(
+                    "A file named %(name)s is already in the submission. To change it, use "
+                    "its Replace button; to add another file, rename this one first."
+                ),
+                code="duplicate_name",
+                params={"name": item.file.original_name},
+            )
 
 
 def remove(submission: Submission, file_id: int, *, now: dt.datetime) -> SubmittedFile:
@@ -233,6 +252,53 @@ def set_extension(submission: Submission, due_at: dt.datetime | None) -> None:
         submission.is_late = submission.submitted_at > submission.due_at
         fields.append("is_late")
     submission.save(update_fields=fields)
+
+
+def tell_new_due_date(assignment: Assignment, organisation: Organisation | None = None) -> int:
+    """A moved due date (everyone's, or one organisation's extension) is told to the teams."""
+    if assignment.sent_at is None:
+        return 0
+    taking_part = Participation.objects.filter(cohort_id=assignment.cohort_id)
+    if organisation is not None:
+        taking_part = taking_part.filter(organisation=organisation)
+    participations = {p.organisation_id: p for p in taking_part.select_related("organisation")}
+    extensions = dict(
+        assignment.submissions.filter(extended_due_at__isnull=False).values_list(
+            "organisation_id", "extended_due_at"
+        )
+    )
+    members = Membership.objects.filter(organisation_id__in=participations).select_related("user")
+    sent = 0
+    with transaction.atomic():
+        for membership in members:
+            user, participation = membership.user, participations[membership.organisation_id]
+            due = extensions.get(membership.organisation_id) or assignment.due_at
+            if organisation is None and membership.organisation_id in extensions:
+                continue  # Their own, later date stands.
+            queue_email(
+                "assignment_due_changed",
+                user.email,
+                {
+                    "cohort": assignment.cohort.title,
+                    "title": assignment.title,
+                    "organisation": participation.organisation.name,
+                    "due_at": due,
+                    "extension": organisation is not None,
+                    "url": absolute_url(
+                        "assignments:submission",
+                        language=user.preferred_language,
+                        participation=participation.pk,
+                    ),
+                    "contact_email": assignment.cohort.contact_email,
+                },
+                f"due:{assignment.pk}:{membership.organisation_id}:{due:%Y%m%d%H%M%S}:{user.pk}",
+                recipient=user,
+                language=user.preferred_language,
+                about=assignment,
+                cohort=assignment.cohort,
+            )
+            sent += 1
+    return sent
 
 
 def give_feedback(submission: Submission, *, author, text: str, files=()) -> Feedback:
@@ -319,9 +385,13 @@ def final_submissions_zip(assignment: Assignment):
                 while name.lower() in used:
                     name = f"v{item.version}-{name}"
                 used.add(name.lower())
+                # Each entry keeps its upload time (Finnish time, as zip tools show it).
+                uploaded = item.file.uploaded_at.astimezone(HELSINKI)
+                entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=uploaded.timetuple()[:6])
+                entry.compress_type = zipfile.ZIP_DEFLATED
                 with (
                     item.file.file.open("rb") as source,
-                    bundle.open(f"{folder}/{name}", "w") as target,
+                    bundle.open(entry, "w") as target,
                 ):
                     for chunk in iter(lambda: source.read(1024 * 1024), b""):
                         target.write(chunk)

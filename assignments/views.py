@@ -62,6 +62,8 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
         else []
     )
     status = status_of(assignment, existing, now=now, files=len(files))
+    cutoff = existing.cutoff_at if existing else assignment.cutoff_at
+    late_until = cutoff if cutoff is not None and cutoff > status.due_at else None
     return render(
         request,
         "assignments/submission.html",
@@ -75,6 +77,7 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
             "feedback": feedback,
             "form": form,
             "replace_error": replace_error,
+            "late_until": late_until,
             "is_member": member,
             "open": existing.is_open_at(now) if existing else _open(assignment, now),
             "final": existing is not None and existing.is_final,

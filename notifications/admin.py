@@ -67,10 +67,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "html_preview",
         "hidden_body",
         "sensitive",
+        "calendar_part",
     ]
     fieldsets = [
         (None, {"fields": ["to", "recipient", "language", "purpose", "cohort", "about_link"]}),
-        (_("Message"), {"fields": ["subject", "body_text", "html_preview", "body_html"]}),
+        (
+            _("Message"),
+            {"fields": ["subject", "body_text", "html_preview", "body_html", "calendar_part"]},
+        ),
         (
             _("Delivery"),
             {
@@ -170,6 +174,12 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return str(email.about) if email.about_type_id else "–"
 
     @admin.display(description=_("HTML version"))
+    @admin.display(description=_("calendar entry (iCalendar)"))
+    def calendar_part(self, email: OutgoingEmail) -> str:
+        if not email.calendar:
+            return "–"
+        return format_html("<pre>{}</pre>", email.calendar)
+
     def html_preview(self, email: OutgoingEmail) -> str:
         if not email.pk or not email.body_html:
             return "–"

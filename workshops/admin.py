@@ -5,6 +5,9 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -29,18 +32,57 @@ def _same_text(before, after) -> bool:
     return before.replace("\r\n", "\n").strip() == after.replace("\r\n", "\n").strip()
 
 
-def _calendar_changed(form) -> bool:
-    return any(
-        name in form.changed_data
-        and not _same_text(form.initial.get(name), form.cleaned_data.get(name))
+def _calendar_changes(form) -> list[str]:
+    """The calendar fields a save really changes."""
+    return [
+        name
         for name in CALENDAR_FIELDS
+        if name in form.changed_data
+        and not _same_text(form.initial.get(name), form.cleaned_data.get(name))
+    ]
+
+
+def https_links(field, **kwargs):
+    """Links typed without a scheme are read as https, as Django 6 will."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    notify = forms.BooleanField(
+        label=_("Send a change of a published session to its participants"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick to fix something without mailing everyone, e.g. a typo. Their "
+            "calendar feeds show the change either way."
+        ),
     )
+
+    class Meta:
+        model = Session
+        formfield_callback = https_links
+        fields = [
+            "cohort",
+            "kind",
+            "title",
+            "organisation",
+            "starts_at",
+            "ends_at",
+            "online_url",
+            "place",
+            "agenda",
+            "recording_url",
+        ]
 
 
 class MaterialForm(StoredFileFormMixin, forms.ModelForm):
     upload_required = False
-    url = forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
-    upload = forms.FileField(label=_("file"), required=False)
+    url = forms.URLField(
+        label=capfirst(_("link")), required=False, max_length=500, assume_scheme="https"
+    )
+    upload = forms.FileField(label=capfirst(_("file")), required=False)
 
     class Meta:
         model = Material
@@ -82,6 +124,7 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
     formfield_overrides = HTTPS_LINKS
     list_display = ["title", "kind", "starts_at", "organisation", "state", "invited", "attended"]
     list_filter = ["cohort", "kind", "state"]
@@ -99,7 +142,10 @@ class SessionAdmin(admin.ModelAdmin):
             {"fields": ["starts_at", "ends_at", "online_url", "place"]},
         ),
         (None, {"fields": ["agenda", "recording_url"]}),
-        (_("State"), {"fields": ["state", "sequence", "published_at", "cancelled_at"]}),
+        (
+            _("State"),
+            {"fields": ["state", "sequence", "published_at", "cancelled_at", "notify"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -129,11 +175,12 @@ class SessionAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
-        changed = change and _calendar_changed(form)
+        changes = _calendar_changes(form) if change else []
+        previous = {name: form.initial.get(name) for name in ("starts_at", "ends_at")}
         recording_added = "recording_url" in form.changed_data and obj.recording_url
         super().save_model(request, obj, form, change)
-        if changed and obj.state == SessionState.PUBLISHED:
-            sent = services.send_update(obj)
+        if changes and obj.state == SessionState.PUBLISHED and form.cleaned_data.get("notify"):
+            sent = services.send_update(obj, changes=changes, previous=previous)
             self.message_user(
                 request,
                 ngettext(
@@ -157,7 +204,9 @@ class SessionAdmin(admin.ModelAdmin):
                 )
 
     @admin.action(description=_("Publish and invite the participants"))
-    def publish(self, request: HttpRequest, queryset) -> None:
+    def publish(self, request: HttpRequest, queryset):
+        if "confirmed" not in request.POST:
+            return self._confirm(request, queryset, "publish")
         sent = 0
         for session in queryset:
             try:
@@ -169,6 +218,37 @@ class SessionAdmin(admin.ModelAdmin):
             ngettext("%(count)d invitation was sent.", "%(count)d invitations were sent.", sent)
             % {"count": sent},
         )
+
+    def _confirm(self, request: HttpRequest, queryset, action: str):
+        """Mail to many people is not sent by one click: staff see who gets what, and confirm."""
+        now = timezone.now()
+        rows = []
+        for session in queryset.select_related("cohort", "organisation"):
+            warnings = []
+            if session.starts_at <= now:
+                warnings.append(gettext("It has already begun."))
+            if action == "publish" and not (session.online_url or session.place):
+                warnings.append(gettext("It has neither an online link nor a place."))
+            if action == "publish" and session.state == SessionState.CANCELLED:
+                warnings.append(gettext("It has been cancelled and cannot be published again."))
+            people = (
+                len(services.invitees(session))
+                if action == "publish"
+                else session.attendances.filter(invited_sequence__gte=0).count()
+            )
+            rows.append({"session": session, "people": people, "warnings": warnings})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Publish and invite?")
+            if action == "publish"
+            else gettext("Cancel and tell the participants?"),
+            "action": action,
+            "rows": rows,
+            "selected": [str(pk) for pk in queryset.values_list("pk", flat=True)],
+            "total": sum(row["people"] for row in rows),
+        }
+        return TemplateResponse(request, "admin/workshops/session/confirm_action.html", context)
 
     @admin.action(description=_("Offer as sparring times for organisations to pick"))
     def offer(self, request: HttpRequest, queryset) -> None:
@@ -200,7 +280,9 @@ class SessionAdmin(admin.ModelAdmin):
             )
 
     @admin.action(description=_("Cancel and tell the participants"))
-    def cancel_sessions(self, request: HttpRequest, queryset) -> None:
+    def cancel_sessions(self, request: HttpRequest, queryset):
+        if "confirmed" not in request.POST:
+            return self._confirm(request, queryset, "cancel_sessions")
         sent = sum(services.cancel(session) for session in queryset)
         self.message_user(
             request,

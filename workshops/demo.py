@@ -47,7 +47,7 @@ def helsinki(*args: int) -> dt.datetime:
 
 
 INSTRUCTIONS = """Ennakkotehtävässä kuvaatte organisaationne hankintojen lähtötilanteen.
-Käymme vastaukset läpi aloitustilaisuudessa tavoitetilakeskusteluissa.
+Käymme vastaukset läpi aloitustilaisuuden tavoitetilakeskusteluissa.
 
 ## Vastatkaa näihin
 

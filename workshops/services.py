@@ -11,7 +11,7 @@ run again, so a person who joins a team later is invited by the same code.
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from academy.links import absolute_url
@@ -70,15 +70,19 @@ def publish(session: Session, *, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def send_update(session: Session) -> int:
-    """After a change of time, place or agenda: a new version to everyone invited."""
+def send_update(session: Session, *, changes=(), previous: dict | None = None) -> int:
+    """After a change of time, place or agenda: a new version to everyone invited.
+
+    ``changes`` names the fields that changed and ``previous`` the earlier start
+    and end, so the mail can say what is new.
+    """
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
         if locked.state != SessionState.PUBLISHED:
             return 0
         locked.sequence += 1
         locked.save(update_fields=["sequence"])
-        sent = sync_invitations(locked)
+        sent = sync_invitations(locked, changes=changes, previous=previous)
     session.refresh_from_db()
     return sent
 
@@ -108,7 +112,9 @@ def cancel(session: Session, *, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def sync_invitations(session: Session, *, first_publication: bool = False) -> int:
+def sync_invitations(
+    session: Session, *, first_publication: bool = False, changes=(), previous=None
+) -> int:
     """Invite whoever has not yet had the session's current version. Call in a transaction.
 
     The kick-off's invitation carries the pre-assignment: at the kick-off's first
@@ -133,6 +139,7 @@ def sync_invitations(session: Session, *, first_publication: bool = False) -> in
         )
         existing = {attendance.user_id: attendance for attendance in rows.all()}
     mailing = Mailing(session, first_publication=first_publication)
+    mailing.changes, mailing.previous = list(changes), previous or {}
     invited = []
     for user_id in people:
         attendance = existing[user_id]
@@ -183,7 +190,8 @@ class Mailing:
             if found is not None and (found.sent_at is not None or first_publication):
                 self.assignment = found
         self.assignments: dict[tuple[int, str], dict] = {}
-        self.templates: dict = {}
+        self.changes: list[str] = []
+        self.previous: dict = {}
 
     def context(self, attendance: Attendance, language: str) -> dict:
         session = self.session
@@ -217,6 +225,14 @@ class Mailing:
         session, user = self.session, attendance.user
         language = user.preferred_language
         context = self.context(attendance, language)
+        if purpose == "session_changed" and self.changes:
+            fields = {field.name: field.verbose_name for field in Session._meta.fields}
+            with translation.override(language):
+                context["changes"] = [str(fields[name]) for name in self.changes]
+            moved = {"starts_at", "ends_at"} & set(self.changes)
+            if moved and self.previous.get("starts_at") and self.previous.get("ends_at"):
+                context["previous_starts_at"] = self.previous["starts_at"]
+                context["previous_ends_at"] = self.previous["ends_at"]
         if purpose == "session_invitation" and self.assignment is not None:
             from assignments.services import assignment_context
 
@@ -293,7 +309,11 @@ def pick_sparring(session_id: int, participation: Participation, *, now: dt.date
         session.organisation_id = participation.organisation_id
         session.state = SessionState.PUBLISHED
         session.published_at = now
-        session.save(update_fields=["organisation", "state", "published_at"])
+        name = participation.organisation.name
+        if name not in session.title:
+            # Offered as "Sparring time A", it is now this organisation's, in every list.
+            session.title = f"{session.title}: {name}"[:200]
+        session.save(update_fields=["organisation", "state", "published_at", "title"])
         sync_invitations(session)
     return session
 

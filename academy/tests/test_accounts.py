@@ -177,3 +177,18 @@ def test_the_verification_code_signs_in_and_continues_where_the_person_was_going
     assert response["Location"] == "/apply/"
     assert "_auth_user_id" in client.session
     assert EmailAddress.objects.get(email="hankinta@esimerkkila.fi").verified
+
+
+def test_staff_land_in_the_admin_after_signing_in(client):
+    from allauth.account.models import EmailAddress
+
+    from academy.tests.factories import UserFactory
+
+    person = UserFactory(email="henkilo@example.fi", is_staff=True)
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "henkilo@example.fi", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

@@ -33,12 +33,12 @@ def version(n: int) -> bytes:
 
 @pytest.fixture
 def submissions(assignment, ours, theirs, contact, outsider):
-    """Ours final, with a replaced, a removed and two same-named files; theirs a draft."""
+    """Ours final: a replaced, a removed and two files whose names clean to one. Theirs a draft."""
     ours_submission = services.submission_for(assignment, ours.organisation)
     first = add(ours_submission, "Vastaus.pdf", version(1), contact)
     add(ours_submission, "Vastaus.pdf", version(2), contact, replaces=first.pk)
-    add(ours_submission, "Liite.pdf", b"%PDF-1.4\nliite A\n", contact)
-    add(ours_submission, "Liite.pdf", b"%PDF-1.4\nliite B\n", contact)
+    add(ours_submission, "Liite?.pdf", b"%PDF-1.4\nliite A\n", contact)
+    add(ours_submission, "Liite*.pdf", b"%PDF-1.4\nliite B\n", contact)
     removed = add(ours_submission, "Poistettu.pdf", PDF, contact)
     with time_machine.travel(BEFORE_DUE, tick=False):
         services.remove(ours_submission, removed.pk, now=BEFORE_DUE)
@@ -67,20 +67,20 @@ def test_the_zip_holds_the_final_submissions_current_files_by_organisation(
     bundle = download_zip(client, assignment)
     names = sorted(bundle.namelist())
     assert names == [
-        "Esimerkkilän kaupunki/Liite.pdf",
+        "Esimerkkilän kaupunki/Liite_.pdf",
         "Esimerkkilän kaupunki/Vastaus.pdf",
-        "Esimerkkilän kaupunki/v1-Liite.pdf",
+        "Esimerkkilän kaupunki/v1-Liite_.pdf",
     ]
     assert bundle.read("Esimerkkilän kaupunki/Vastaus.pdf") == version(2)
 
 
-def test_two_files_of_the_same_name_are_both_kept(client, staff, assignment, submissions):
+def test_two_files_whose_names_clean_to_one_are_both_kept(client, staff, assignment, submissions):
     client.force_login(staff)
     bundle = download_zip(client, assignment)
     contents = {
         bundle.read(name)
         for name in bundle.namelist()
-        if name.rsplit("/", 1)[1].endswith("Liite.pdf")
+        if name.rsplit("/", 1)[1].endswith("Liite_.pdf")
     }
     assert contents == {b"%PDF-1.4\nliite A\n", b"%PDF-1.4\nliite B\n"}
 
@@ -372,3 +372,56 @@ def test_a_removed_template_takes_its_file_with_it(assignment, django_capture_on
         template.delete()
     assert not path.exists()
     assert not StoredFile.objects.exists()
+
+
+def test_zip_entries_keep_their_upload_time(client, staff, assignment, submissions):
+    client.force_login(staff)
+    bundle = download_zip(client, assignment)
+    entry = bundle.getinfo("Esimerkkilän kaupunki/Vastaus.pdf")
+    # Uploaded at BEFORE_DUE, 4.3.2022 10.00 Helsinki time.
+    assert entry.date_time == (2022, 3, 4, 10, 0, 0)
+
+
+def test_an_extension_is_told_to_that_organisation_s_team_alone(
+    client, staff, assignment, ours, contact, outsider
+):
+    client.force_login(staff)
+    fields = {
+        "assignment": assignment.pk,
+        "organisation": ours.organisation.pk,
+        "extended_due_at_0": "2022-03-18",
+        "extended_due_at_1": "16:00",
+    }
+    assert client.post("/en/admin/assignments/submission/add/", fields).status_code == 302
+    assert recipients("assignment_due_changed") == [contact.email]
+    (mail,) = mails("assignment_due_changed")
+    assert "18.3.2022 klo 16.00" in mail.body_text
+
+
+def test_an_organisation_outside_the_cohort_gets_no_extension(client, staff, assignment):
+    from academy.tests.factories import OrganisationFactory
+
+    stranger = OrganisationFactory(name="Hakijakunta")
+    client.force_login(staff)
+    fields = {
+        "assignment": assignment.pk,
+        "organisation": stranger.pk,
+        "extended_due_at_0": "2022-03-18",
+        "extended_due_at_1": "16:00",
+    }
+    response = client.post("/en/admin/assignments/submission/add/", fields)
+    assert response.status_code == 200
+    assert not Submission.objects.exists()
+
+
+def test_a_moved_due_date_is_told_to_everyone_without_an_extension_of_their_own(
+    assignment, ours, theirs, contact, outsider
+):
+    services.submission_for(assignment, theirs.organisation)
+    services.set_extension(
+        assignment.submissions.get(organisation=theirs.organisation), helsinki(2022, 3, 25, 16, 0)
+    )
+    assignment.due_at = helsinki(2022, 3, 14, 16, 0)
+    assignment.save()
+    assert services.tell_new_due_date(assignment) == 1
+    assert recipients("assignment_due_changed") == [contact.email]

@@ -169,7 +169,8 @@ def test_the_instructions_are_markdown_without_scripts_or_script_links(signed_in
     assignment.save()
     html = get(signed_in, url)
     instructions = html.split('id="instructions-heading"', 1)[1].split("</section>", 1)[0]
-    assert "<h2>Tehtävä</h2>" in instructions
+    # The text's top heading sits just below the page section's own h2.
+    assert "<h3>Tehtävä</h3>" in instructions
     assert "<strong>Kuvatkaa</strong>" in instructions
     assert "<script" not in instructions.lower()
     assert "javascript:" not in instructions

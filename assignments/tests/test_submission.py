@@ -335,3 +335,12 @@ def test_an_extension_given_after_a_late_submission_lifts_its_late_mark(signed_i
     services.set_extension(submission, DUE + dt.timedelta(days=1))
     submission.refresh_from_db()
     assert not submission.is_late
+
+
+def test_a_second_file_of_the_same_name_is_refused_and_the_first_kept(signed_in, url):
+    upload(signed_in, url, "Vastaus.pdf")
+    response = upload(signed_in, url, "vastaus.pdf", content=PDF + b"%toinen\n")
+    assert response.status_code == 200
+    assert "is already in the submission" in response.content.decode()
+    assert SubmittedFile.objects.count() == 1
+    assert StoredFile.objects.count() == 1

@@ -5,6 +5,14 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) {
     summary.focus();
   }
+  // A step that cannot be taken back asks first: <form data-confirm="Really?">.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  });
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
     let changed = false;
     form.addEventListener("input", () => { changed = true; });

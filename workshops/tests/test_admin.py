@@ -153,12 +153,38 @@ def test_a_material_is_a_file_or_a_link_not_both(staff_client, published):
     assert not published.materials.exists()
 
 
-def action(staff_client, name: str, *sessions):
-    return staff_client.post(
-        f"{ADMIN}session/",
-        {"action": name, "_selected_action": [session.pk for session in sessions]},
-        follow=True,
+def action(staff_client, name: str, *sessions, confirmed: bool = True, language: str = "fi"):
+    data = {"action": name, "_selected_action": [session.pk for session in sessions]}
+    if confirmed:
+        data["confirmed"] = "1"
+    prefix = "" if language == "fi" else f"/{language}"
+    return staff_client.post(f"{prefix}{ADMIN}session/", data, follow=True)
+
+
+def test_publishing_and_cancelling_ask_first_and_say_who_gets_mail(
+    staff_client, cohort, kickoff, everyone
+):
+    offline = SessionFactory(
+        cohort=cohort,
+        kind=SessionKind.WORKSHOP,
+        title="Ilman paikkaa",
+        online_url="",
+        starts_at=helsinki(2022, 3, 1, 9, 0),
+        ends_at=helsinki(2022, 3, 1, 10, 0),
     )
+    response = action(staff_client, "publish", kickoff, offline, confirmed=False, language="en")
+    html = response.content.decode()
+    assert "6 people will get an e-mail" in html
+    assert "It has neither an online link nor a place." in html
+    assert "It has already begun." in html
+    assert 'name="confirmed"' in html
+    assert OutgoingEmail.objects.count() == 0
+    kickoff.refresh_from_db()
+    assert kickoff.state == SessionState.DRAFT
+    action(staff_client, "publish", kickoff)
+    response = action(staff_client, "cancel_sessions", kickoff, confirmed=False, language="en")
+    assert "3 people will get an e-mail" in response.content.decode()
+    assert OutgoingEmail.objects.filter(purpose="session_cancelled").count() == 0
 
 
 def test_the_publish_action_invites_and_the_cancel_action_cancels(staff_client, kickoff, everyone):
@@ -291,3 +317,35 @@ def test_invited_counts_in_the_session_list(staff_client, published):
     assert response.status_code == 200
     (row,) = response.context["cl"].result_list
     assert row.invited_count == 3
+
+
+def test_a_moved_session_s_mail_says_what_changed_and_when_it_was(staff_client, kickoff, everyone):
+    action(staff_client, "publish", kickoff)
+    form = posted_form(staff_client.get(f"{ADMIN}session/{kickoff.pk}/change/").content.decode())
+    form.update({"starts_at_0": "17.3.2022", "ends_at_0": "17.3.2022", "notify": "on"})
+    response = staff_client.post(f"{ADMIN}session/{kickoff.pk}/change/", form)
+    assert response.status_code == 302
+    (mail, *_rest) = mails("session_changed")
+    assert "alkaa, päättyy" in mail.body_text or "starts, ends" in mail.body_text
+    assert "aiemmin 16.3.2022 klo 9.00–11.00" in mail.body_text
+    assert "17.3.2022 klo 9.00–11.00" in mail.body_text
+
+
+def test_a_change_saved_without_notifying_mails_no_one(staff_client, kickoff, everyone):
+    action(staff_client, "publish", kickoff)
+    form = posted_form(staff_client.get(f"{ADMIN}session/{kickoff.pk}/change/").content.decode())
+    form.pop("notify", None)
+    form["place"] = "Helsinki"
+    response = staff_client.post(f"{ADMIN}session/{kickoff.pk}/change/", form)
+    assert response.status_code == 302
+    assert mails("session_changed") == []
+    kickoff.refresh_from_db()
+    assert (kickoff.place, kickoff.sequence) == ("Helsinki", 0)
+
+
+def test_staff_read_an_invitation_s_calendar_entry_in_the_outbox(staff_client, kickoff, everyone):
+    action(staff_client, "publish", kickoff)
+    email = mails("session_invitation")[0]
+    page = staff_client.get(f"/admin/notifications/outgoingemail/{email.pk}/change/")
+    assert "BEGIN:VCALENDAR" in page.content.decode()
+    assert "METHOD:REQUEST" in page.content.decode()

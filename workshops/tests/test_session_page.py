@@ -98,6 +98,8 @@ def test_a_cancelled_session_refuses_attendance_too(client, ours, published, con
     assert "This session has been cancelled." in response.content.decode()
     assert "attendance can no longer be changed" in response.content.decode()
     assert coming()[contact.email] is None
+    # The meeting link of a cancelled session is no longer offered.
+    assert published.online_url not in client.get(page(ours, published)).content.decode()
 
 
 def test_a_draft_session_is_not_found(client, ours, kickoff, contact):

@@ -63,6 +63,8 @@ def test_picking_a_time_makes_it_ours_and_invites_our_team(member_client, ours, 
     assert picked.organisation_id == ours.organisation_id
     assert picked.state == SessionState.PUBLISHED
     assert picked.published_at is not None
+    # The picked time carries the organisation's name in every list and mail.
+    assert picked.title.endswith(f": {ours.organisation.name}")
     assert recipients("session_invitation") == ["kollega@esimerkkila.fi", "yhteys@esimerkkila.fi"]
     html = member_client.get(page(ours)).content.decode()
     assert f'value="{times[0].pk}"' not in html
@@ -84,6 +86,7 @@ def test_an_organisation_picks_no_more_than_the_cohort_allows(member_client, our
     assert list(response.context["offered"]) == [times[2]]
     assert response.context["can_pick"] is False
     assert 'name="session"' not in response.content.decode()
+    assert "Your organisation has all its sparring times." in response.content.decode()
 
 
 def test_a_cancelled_sparring_no_longer_counts_against_the_limit(member_client, ours, times):
