@@ -36,6 +36,14 @@ def helsinki(value: dt.datetime | None) -> str:
 
 
 @register.filter
+def helsinki_minute(value: dt.datetime | None) -> str:
+    """When something happened (an upload, a submission): to the minute, as people say it."""
+    if isinstance(value, dt.datetime):
+        value = value.replace(second=0, microsecond=0)
+    return helsinki(value)
+
+
+@register.filter
 def helsinki_range(start: dt.datetime, end: dt.datetime) -> str:
     """16.3.2022 klo 9.00–11.00 (Helsinki time, UTC+2): one date when both fall on it."""
     first, last = start.astimezone(HELSINKI), end.astimezone(HELSINKI)
