@@ -56,3 +56,17 @@ register(Purpose("session_changed", _("Session changed"), _session_sample))
 register(Purpose("session_cancelled", _("Session cancelled"), _session_sample))
 register(Purpose("session_reminder", _("Session reminder, the day before"), _session_sample))
 register(Purpose("recording_link", _("Info session recording"), _recording_sample))
+
+
+def _picked_sample() -> dict:
+    return {
+        "cohort": "Vähähiilisten hankintojen akatemia 2022",
+        "organisation": "Esimerkkilän kaupunki",
+        "title": "Sparrausaika A: Esimerkkilän kaupunki",
+        "starts_at": dt.datetime(2022, 4, 5, 13, 0, tzinfo=HELSINKI),
+        "ends_at": dt.datetime(2022, 4, 5, 14, 30, tzinfo=HELSINKI),
+        "url": "https://example.fi/admin/workshops/session/1/change/",
+    }
+
+
+register(Purpose("sparring_picked_staff", _("Sparring time picked (to staff)"), _picked_sample))

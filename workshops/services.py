@@ -315,6 +315,21 @@ def pick_sparring(session_id: int, participation: Participation, *, now: dt.date
             session.title = f"{session.title}: {name}"[:200]
         session.save(update_fields=["organisation", "state", "published_at", "title"])
         sync_invitations(session)
+        queue_email(
+            "sparring_picked_staff",
+            participation.cohort.contact_email,
+            {
+                "cohort": participation.cohort.title,
+                "organisation": name,
+                "title": session.title,
+                "starts_at": session.starts_at,
+                "ends_at": session.ends_at,
+                "url": absolute_url("admin:workshops_session_change", object_id=session.pk),
+            },
+            f"sparring-picked:{session.pk}:{participation.organisation_id}",
+            about=session,
+            cohort=participation.cohort,
+        )
     return session
 
 

@@ -65,6 +65,8 @@ def test_picking_a_time_makes_it_ours_and_invites_our_team(member_client, ours, 
     assert picked.published_at is not None
     # The picked time carries the organisation's name in every list and mail.
     assert picked.title.endswith(f": {ours.organisation.name}")
+    # Staff hear of it at the programme's address.
+    assert recipients("sparring_picked_staff") == [ours.cohort.contact_email]
     assert recipients("session_invitation") == ["kollega@esimerkkila.fi", "yhteys@esimerkkila.fi"]
     html = member_client.get(page(ours)).content.decode()
     assert f'value="{times[0].pk}"' not in html
