@@ -45,6 +45,10 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
             # stays an empty form for adding, never a hidden replacement.
             replace_error = (replaces, form.errors.get("file", []))
             form = UploadForm(assignment=assignment)
+        if existing is None and not current.files.exists():
+            # A first upload that was refused leaves no empty submission behind.
+            current.delete()
+            current = None
         existing = current
     files = []
     history = []

@@ -269,3 +269,11 @@ def test_a_file_name_with_markup_is_shown_as_text(signed_in, url):
     html = get(signed_in, url)
     assert "<img src=x onerror" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;.pdf" in html
+
+
+def test_a_refused_first_upload_leaves_no_empty_submission(signed_in, url):
+    from assignments.models import Submission
+
+    response = upload(signed_in, url, "Tyhjä.pdf", content=b"")
+    assert response.status_code == 200
+    assert not Submission.objects.exists()
