@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "applications",
     "assignments",
     "workshops",
+    "plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

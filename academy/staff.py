@@ -67,6 +67,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "workshops.material": ALL,
     "workshops.attendance": ALL,
     "workshops.recordingrequest": ("view", "delete"),
+    "plans.factorset": ALL,
+    "plans.emissionfactor": ALL,
+    "plans.procurementcategory": ALL,
+    "plans.categoryfactor": ALL,
+    "plans.actionplan": ("view",),
+    "plans.categoryspend": ("view",),
 }
 
 

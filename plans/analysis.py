@@ -1,0 +1,106 @@
+"""The spend-based analysis: per category, spend × factor → emissions, shares and rank.
+
+Emissions (t CO2e) = spend (EUR) × factor (kg CO2e / EUR) / 1000. A category's
+factor is its own justified override, or else the share-weighted mean of the
+factors its mapping names in the plan's factor set. A category with spend but
+no factor is listed apart: its emissions are unknown, not zero.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, Sum
+
+from .models import ActionPlan, CategoryFactor, CategorySpend, FactorSet, ProcurementCategory
+
+KG_PER_TONNE = Decimal(1000)
+
+
+def category_factors(factor_set: FactorSet) -> dict[int, Decimal]:
+    """Each mapped category's factor in the set: Σ share × factor / Σ share, in one query."""
+    rows = (
+        CategoryFactor.objects.filter(factor__factor_set=factor_set)
+        .values("category_id")
+        .annotate(weighted=Sum(F("share") * F("factor__kg_per_eur")), shares=Sum("share"))
+    )
+    return {
+        row["category_id"]: (Decimal(row["weighted"]) / Decimal(row["shares"])).quantize(
+            Decimal("0.000001")
+        )
+        for row in rows
+        if row["shares"]
+    }
+
+
+@dataclass
+class Row:
+    category: ProcurementCategory
+    spend: Decimal
+    factor: Decimal | None
+    overridden: bool = False
+    justification: str = ""
+    emissions: Decimal | None = None  # tonnes CO2e
+    spend_share: Decimal = Decimal(0)  # percent
+    emissions_share: Decimal | None = None  # percent
+    cumulative_share: Decimal | None = None  # percent, in rank order
+    rank: int | None = None
+
+
+@dataclass
+class Analysis:
+    plan: ActionPlan
+    year: int
+    factor_set: FactorSet
+    rows: list[Row] = field(default_factory=list)  # ranked; categories without a factor last
+    total_spend: Decimal = Decimal(0)
+    total_emissions: Decimal = Decimal(0)
+
+    @property
+    def ranked(self) -> list[Row]:
+        return [row for row in self.rows if row.rank is not None]
+
+    @property
+    def without_factor(self) -> list[Row]:
+        return [row for row in self.rows if row.factor is None]
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole).quantize(Decimal("0.01")) if whole else Decimal(0)
+
+
+def analyse(plan: ActionPlan, year: int | None = None) -> Analysis:
+    year = year or plan.spend_year
+    factor_set = plan.factor_set
+    factors = category_factors(factor_set)
+    spend = CategorySpend.objects.filter(plan=plan, year=year).select_related("category")
+    result = Analysis(plan=plan, year=year, factor_set=factor_set)
+    for item in spend:
+        overridden = item.factor_override is not None
+        factor = item.factor_override if overridden else factors.get(item.category_id)
+        row = Row(
+            category=item.category,
+            spend=item.amount_eur,
+            factor=factor,
+            overridden=overridden,
+            justification=item.override_justification if overridden else "",
+        )
+        if factor is not None:
+            row.emissions = (item.amount_eur * factor / KG_PER_TONNE).quantize(Decimal("0.001"))
+        result.rows.append(row)
+    result.total_spend = sum((row.spend for row in result.rows), Decimal(0))
+    known = [row for row in result.rows if row.emissions is not None]
+    result.total_emissions = sum((row.emissions for row in known), Decimal(0))
+    known.sort(key=lambda row: (-row.emissions, -row.spend, row.category.position))
+    cumulative = Decimal(0)
+    for rank, row in enumerate(known, start=1):
+        row.rank = rank
+        row.emissions_share = percent(row.emissions, result.total_emissions)
+        cumulative += row.emissions
+        row.cumulative_share = percent(cumulative, result.total_emissions)
+    for row in result.rows:
+        row.spend_share = percent(row.spend, result.total_spend)
+    unknown = sorted(
+        (row for row in result.rows if row.emissions is None), key=lambda row: -row.spend
+    )
+    result.rows = known + unknown
+    return result

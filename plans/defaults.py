@@ -1,0 +1,102 @@
+"""The factor set and categories the product ships with, loaded by a data migration.
+
+Source: US EPA, Supply Chain Greenhouse Gas Emission Factors for US Industries
+and Commodities, version 1.3.0 (USEEIO; EPA/600/R-20/001), public domain,
+copied unchanged into ``plans/data/``. The column used is "Supply Chain
+Emission Factors with Margins" (cradle to purchase, in kg CO2e per 2022 US
+dollar, purchaser price). Converted to euros with the ECB's 2022 average
+reference rate, 1.0530 USD per EUR: kg CO2e / EUR = kg CO2e / USD × 1.0530.
+"""
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+EPA_FILE = DATA / "SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv"
+CATEGORIES_FILE = DATA / "categories.csv"
+USD_PER_EUR_2022 = Decimal("1.0530")
+EPA_COLUMN = "Supply Chain Emission Factors with Margins"
+
+EPA_SET = {
+    "name": "US EPA Supply Chain GHG Emission Factors (NAICS-6), converted to EUR",
+    "publisher": "US Environmental Protection Agency",
+    "version": "1.3.0",
+    "licence": "Public domain (work of the US federal government)",
+    "unit": "kg CO2e / EUR",
+    "currency": "EUR",
+    "price_year": 2022,
+    "region": "United States",
+    "indicative": True,
+    "notes": (
+        "Spend-based factors of the US economy, cradle to purchase with trade and transport "
+        "margins, all greenhouse gases (AR5 GWP-100). Converted from kg CO2e per 2022 US dollar "
+        "with the ECB's 2022 average rate, 1.0530 USD per EUR. For Finnish spend they are "
+        "indicative. Electricity generation (NAICS 2211) is not in the set. Source: "
+        "EPA/600/R-20/001, file SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv."
+    ),
+}
+
+
+def per_euro(per_dollar: str) -> Decimal:
+    return (Decimal(per_dollar) * USD_PER_EUR_2022).quantize(
+        Decimal("0.000001"), rounding=ROUND_HALF_UP
+    )
+
+
+def epa_factors() -> list[tuple[str, str, Decimal]]:
+    """(NAICS code, title, kg CO2e per euro) for every row of the shipped file."""
+    with EPA_FILE.open(newline="", encoding="ascii") as source:
+        return [
+            (row["2017 NAICS Code"], row["2017 NAICS Title"], per_euro(row[EPA_COLUMN]))
+            for row in csv.DictReader(source)
+        ]
+
+
+def categories() -> list[dict]:
+    with CATEGORIES_FILE.open(newline="", encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        row["mapping"] = [
+            (code, Decimal(share))
+            for code, share in (part.split(":") for part in row["naics"].split(";") if part)
+        ]
+    return rows
+
+
+def load(apps) -> None:
+    """Create the default set and categories if they are missing. ``apps``: a model registry."""
+    factor_set_model = apps.get_model("plans", "FactorSet")
+    factor_model = apps.get_model("plans", "EmissionFactor")
+    category_model = apps.get_model("plans", "ProcurementCategory")
+    mapping_model = apps.get_model("plans", "CategoryFactor")
+    factor_set, created = factor_set_model.objects.get_or_create(
+        name=EPA_SET["name"],
+        version=EPA_SET["version"],
+        defaults={
+            **EPA_SET,
+            "is_default": not factor_set_model.objects.filter(is_default=True).exists(),
+        },
+    )
+    if created:
+        factor_model.objects.bulk_create(
+            factor_model(factor_set=factor_set, code=code, name=name[:300], kg_per_eur=value)
+            for code, name, value in epa_factors()
+        )
+    factors = {f.code: f for f in factor_model.objects.filter(factor_set=factor_set)}
+    for position, row in enumerate(categories()):
+        category, made = category_model.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name_fi": row["name_fi"],
+                "name_sv": row["name_sv"],
+                "name_en": row["name_en"],
+                "notes": row["notes"],
+                "position": position,
+            },
+        )
+        if made:
+            mapping_model.objects.bulk_create(
+                mapping_model(category=category, factor=factors[code], share=share)
+                for code, share in row["mapping"]
+            )

@@ -1,0 +1,58 @@
+"""The factor set and categories shipped by the data migration."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+
+from plans import defaults
+from plans.analysis import category_factors
+from plans.models import CategoryFactor, EmissionFactor, FactorSet, ProcurementCategory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_epa_set_is_the_default_with_every_row_converted_to_euros():
+    factor_set = FactorSet.objects.default()
+    assert factor_set.version == "1.3.0"
+    assert factor_set.indicative
+    assert factor_set.price_year == 2022
+    assert factor_set.factors.count() == 1016
+    # Steam and air-conditioning supply: 0.578 kg/USD × 1.0530 USD/EUR = 0.608634 kg/EUR.
+    assert factor_set.factors.get(code="221330").kg_per_eur == Decimal("0.608634")
+    # Soybean farming: 0.532 × 1.053 = 0.560196.
+    assert factor_set.factors.get(code="111110").kg_per_eur == Decimal("0.560196")
+
+
+def test_the_default_categories_are_named_in_three_languages_and_mapped():
+    categories = ProcurementCategory.objects.all()
+    assert 20 <= categories.count() <= 30
+    assert all(c.name_fi and c.name_sv and c.name_en for c in categories)
+    factors = category_factors(FactorSet.objects.default())
+    unmapped = {c.code for c in categories if c.pk not in factors}
+    # Electricity has no factor in the EPA set; every other category has one.
+    assert unmapped == {"electricity"}
+    heating = ProcurementCategory.objects.get(code="heating")
+    assert factors[heating.pk] == Decimal("0.608634")
+
+
+def test_every_mapping_s_shares_add_up_to_one():
+    for category in ProcurementCategory.objects.prefetch_related("mappings"):
+        shares = [m.share for m in category.mappings.all()]
+        assert not shares or sum(shares) == Decimal("1"), category.code
+
+
+def test_loading_again_changes_nothing():
+    from django.apps import apps
+
+    before = (EmissionFactor.objects.count(), CategoryFactor.objects.count())
+    defaults.load(apps)
+    assert (EmissionFactor.objects.count(), CategoryFactor.objects.count()) == before
+
+
+def test_only_one_set_is_the_default():
+    with pytest.raises(IntegrityError):
+        FactorSet.objects.create(
+            name="Toinen", publisher="-", version="1", licence="-", price_year=2022,
+            region="FI", is_default=True,
+        )  # fmt: skip
