@@ -1,0 +1,197 @@
+"""Factor sets, categories and their mapping in the admin; action plans to look at."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .factor_import import FactorImportError, import_factor_set
+from .models import (
+    ActionPlan,
+    CategoryFactor,
+    CategorySpend,
+    EmissionFactor,
+    FactorSet,
+    ProcurementCategory,
+)
+
+MAX_FACTOR_FILE = 20 * 1024 * 1024
+
+
+class FactorSetImportForm(forms.ModelForm):
+    file = forms.FileField(
+        label=capfirst(_("file")),
+        help_text=_("CSV (UTF-8 or Windows-1252; ; , or tab between fields) or XLSX."),
+    )
+    code_column = forms.CharField(label=_("Column of the code"), initial="code")
+    name_column = forms.CharField(label=_("Column of the name"), initial="name")
+    value_column = forms.CharField(label=_("Column of the factor"), initial="kg_per_eur")
+    multiplier = forms.DecimalField(
+        label=_("Multiply every factor by"),
+        initial=Decimal(1),
+        min_value=Decimal("0.000001"),
+        max_digits=12,
+        decimal_places=6,
+        help_text=_(
+            "To convert the unit, e.g. 1.0530 for kg CO2e per 2022 US dollar to per euro. "
+            "Record the conversion in the notes."
+        ),
+    )
+
+    class Meta:
+        model = FactorSet
+        fields = [
+            "name",
+            "publisher",
+            "version",
+            "licence",
+            "unit",
+            "currency",
+            "price_year",
+            "region",
+            "indicative",
+            "notes",
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FACTOR_FILE:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+@admin.register(FactorSet)
+class FactorSetAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "version",
+        "publisher",
+        "price_year",
+        "region",
+        "is_default",
+        "indicative",
+        "factor_count",
+    ]
+    search_fields = ["name", "publisher"]
+    readonly_fields = ["factors_link", "created_at"]
+    change_list_template = "admin/plans/factorset/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(factor_total=Count("factors"))
+
+    @admin.display(description=_("factors"), ordering="factor_total")
+    def factor_count(self, factor_set: FactorSet) -> int:
+        return factor_set.factor_total
+
+    @admin.display(description=_("factors"))
+    def factors_link(self, factor_set: FactorSet) -> str:
+        if factor_set.pk is None:
+            return "–"
+        url = (
+            reverse("admin:plans_emissionfactor_changelist")
+            + f"?factor_set__id__exact={factor_set.pk}"
+        )
+        return format_html('<a href="{}">{}</a>', url, gettext("Show the factors"))
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="plans_factorset_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FactorSetImportForm(request.POST or None, request.FILES or None)
+        problems, total = [], 0
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            metadata = {name: data[name] for name in FactorSetImportForm.Meta.fields}
+            try:
+                factor_set = import_factor_set(
+                    data["file"],
+                    metadata=metadata,
+                    code_column=data["code_column"],
+                    name_column=data["name_column"],
+                    value_column=data["value_column"],
+                    multiplier=data["multiplier"],
+                )
+            except FactorImportError as error:
+                problems, total = error.problems, error.total
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(set)s was imported with %(count)d factors.")
+                    % {"set": factor_set, "count": factor_set.factors.count()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:plans_factorset_change", factor_set.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import a factor set"),
+            "form": form,
+            "problems": problems,
+            "total": total,
+        }
+        return TemplateResponse(request, "admin/plans/factorset/import.html", context)
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kg_per_eur", "factor_set"]
+    list_filter = ["factor_set"]
+    search_fields = ["code", "name"]
+    list_select_related = ["factor_set"]
+
+
+class CategoryFactorInline(admin.TabularInline):
+    model = CategoryFactor
+    extra = 0
+    autocomplete_fields = ["factor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("factor__factor_set")
+
+
+@admin.register(ProcurementCategory)
+class ProcurementCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "name_sv", "name_en", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name_fi", "name_sv", "name_en", "code"]
+    inlines = [CategoryFactorInline]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["participation", "factor_set", "spend_year", "created_at"]
+    list_filter = ["participation__cohort", "factor_set"]
+    list_select_related = ["participation__organisation", "participation__cohort", "factor_set"]
+    readonly_fields = ["participation", "created_at"]
+
+
+@admin.register(CategorySpend)
+class CategorySpendAdmin(admin.ModelAdmin):
+    list_display = ["plan", "year", "category", "amount_eur", "factor_override", "source"]
+    list_filter = ["year", "source", "plan__participation__cohort"]
+    list_select_related = ["plan__participation__organisation", "category"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
