@@ -25,6 +25,7 @@ urlpatterns = i18n_patterns(
     path("", include("applications.urls")),
     path("", include("workshops.urls")),
     path("", include("assignments.urls")),
+    path("", include("plans.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

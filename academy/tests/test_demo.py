@@ -114,3 +114,18 @@ def test_load_demo_adds_applications_to_review_once():
 
     assert InterviewSlot.objects.count() == 6
     assert Interview.objects.count() == 2
+
+
+def test_the_demo_plan_has_spend_to_analyse():
+    from academy.demo import load_demo
+    from plans.analysis import analyse
+    from plans.models import ActionPlan
+    from workshops.demo import load_demo_programme
+
+    cohort, _password = load_demo()
+    load_demo_programme(cohort)
+    load_demo_programme(cohort)  # again: nothing more
+    analysis = analyse(ActionPlan.objects.get())
+    assert analysis.total_spend > 0
+    assert analysis.ranked[0].emissions > 0
+    assert [row.category.code for row in analysis.without_factor] == ["electricity"]

@@ -1,0 +1,97 @@
+"""The spend entry form: one row per category, numbers as Finns write them."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import Entry
+from .tabular import NumberError, parse_number
+
+MAX_AMOUNT = Decimal("1e12")
+
+
+class SpendForm(forms.Form):
+    """Fields ``amount_<id>``, ``factor_<id>`` and ``why_<id>`` for each category."""
+
+    year = forms.IntegerField(label=_("Year of the spend"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, categories, existing: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            row = existing.get(category.pk)
+            self.fields[f"amount_{category.pk}"] = forms.CharField(
+                label=category.name,
+                required=False,
+                max_length=30,
+                initial=_number(row.amount_eur) if row else "",
+            )
+            self.fields[f"factor_{category.pk}"] = forms.CharField(
+                label=_("Own factor (kg CO2e per euro)"),
+                required=False,
+                max_length=20,
+                initial=_number(row.factor_override) if row and row.factor_override else "",
+            )
+            self.fields[f"why_{category.pk}"] = forms.CharField(
+                label=_("Why this factor"),
+                required=False,
+                max_length=1000,
+                initial=row.override_justification if row else "",
+            )
+
+    def rows(self):
+        """For the template: each category with its three bound fields."""
+        for category in self.categories:
+            yield (
+                category,
+                self[f"amount_{category.pk}"],
+                self[f"factor_{category.pk}"],
+                self[f"why_{category.pk}"],
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.entries = []
+        for category in self.categories:
+            amount = self._number(f"amount_{category.pk}", maximum=MAX_AMOUNT)
+            factor = self._number(f"factor_{category.pk}", maximum=Decimal(1000))
+            why = (data.get(f"why_{category.pk}") or "").strip()
+            if amount is not None and amount < 0:
+                self.add_error(f"amount_{category.pk}", _("Spend cannot be negative."))
+            if factor is not None and factor < 0:
+                self.add_error(f"factor_{category.pk}", _("A factor cannot be negative."))
+            if factor is not None and not why:
+                self.add_error(
+                    f"why_{category.pk}", _("Say why this factor is used instead of the set's.")
+                )
+            if factor is not None and amount is None:
+                self.add_error(f"amount_{category.pk}", _("Give the spend this factor is for."))
+            self.entries.append(Entry(category.pk, amount, factor, why))
+        return data
+
+    def _number(self, name: str, *, maximum: Decimal) -> Decimal | None:
+        text = (self.cleaned_data.get(name) or "").strip()
+        if not text:
+            return None
+        try:
+            value = parse_number(text)
+        except NumberError:
+            self.add_error(name, _("Write a number, e.g. 12 345,67."))
+            return None
+        if abs(value) >= maximum:
+            self.add_error(name, _("The number is too large."))
+            return None
+        return (
+            value.quantize(Decimal("0.01"))
+            if name.startswith("amount")
+            else value.quantize(Decimal("0.000001"))
+        )
+
+
+def _number(value: Decimal | None) -> str:
+    """A stored number as the form shows it: Finnish decimal comma, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")

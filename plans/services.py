@@ -1,0 +1,70 @@
+"""Starting an action plan, and the spend an organisation enters by hand."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from academy.models import Participation
+
+from .models import ActionPlan, CategorySpend, FactorSet, SpendSource
+
+
+class PlanError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def plan_for(participation: Participation, *, create: bool = True) -> ActionPlan | None:
+    """The organisation's plan; a new one takes the default set and the year before the cohort."""
+    plan = (
+        ActionPlan.objects.filter(participation=participation).select_related("factor_set").first()
+    )
+    if plan is not None or not create:
+        return plan
+    factor_set = FactorSet.objects.default()
+    if factor_set is None:
+        raise PlanError(_("No emission factor set is in use yet. Please contact programme staff."))
+    plan, _created = ActionPlan.objects.get_or_create(
+        participation=participation,
+        defaults={"factor_set": factor_set, "spend_year": participation.cohort.year - 1},
+    )
+    return plan
+
+
+@dataclass
+class Entry:
+    category_id: int
+    amount: Decimal | None
+    factor: Decimal | None
+    justification: str
+
+
+def save_manual_spend(plan: ActionPlan, year: int, entries: list[Entry]) -> int:
+    """Replace the year's hand-entered spend with ``entries``; an empty amount removes a row."""
+    saved = 0
+    with transaction.atomic():
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        existing = {
+            row.category_id: row
+            for row in CategorySpend.objects.filter(plan=plan, year=year, source=SpendSource.MANUAL)
+        }
+        for entry in entries:
+            row = existing.get(entry.category_id)
+            if entry.amount is None:
+                if row is not None:
+                    row.delete()
+                continue
+            values = {
+                "amount_eur": entry.amount,
+                "factor_override": entry.factor,
+                "override_justification": entry.justification if entry.factor is not None else "",
+                "source": SpendSource.MANUAL,
+            }
+            CategorySpend.objects.update_or_create(
+                plan=plan, year=year, category_id=entry.category_id, defaults=values
+            )
+            saved += 1
+    return saved

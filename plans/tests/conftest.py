@@ -1,0 +1,10 @@
+from academy.tests.programme_fixtures import (  # noqa: F401 - fixtures
+    cohort,
+    colleague,
+    contact,
+    nobody,
+    ours,
+    outsider,
+    staff,
+    theirs,
+)

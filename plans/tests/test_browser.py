@@ -1,0 +1,66 @@
+"""A participant enters spend and reads the analysis, in a real browser, with axe-core."""
+
+import datetime as dt
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from academy.tests.factories import CohortFactory
+from academy.tests.programme import ParticipationFactory, member
+from applications.tests.test_browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def participant(live_server):
+    now = timezone.now()
+    cohort = CohortFactory(
+        slug="akatemia",
+        year=now.year,
+        application_opens=now - dt.timedelta(days=90),
+        application_closes=now - dt.timedelta(days=60),
+        interviews_start=(now - dt.timedelta(days=70)).date(),
+        interviews_end=(now - dt.timedelta(days=50)).date(),
+        decisions_on=(now - dt.timedelta(days=45)).date(),
+        kickoff_start=now - dt.timedelta(days=30),
+        kickoff_end=now - dt.timedelta(days=30, hours=-2),
+        ends_on=(now + dt.timedelta(days=200)).date(),
+    )
+    participation = ParticipationFactory(cohort=cohort, organisation__name="Esimerkkilän kaupunki")
+    person = member(participation, "osallistuja@esimerkkila.fi", contact=True, name="Olli")
+    person.set_password(PASSWORD)
+    person.save()
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    return participation
+
+
+def test_a_participant_enters_spend_and_reads_the_chart_and_the_table(
+    page: Page, live_server, participant, assert_accessible, csp_violations
+):
+    sign_in(page, live_server.url, "osallistuja@esimerkkila.fi", PASSWORD)
+    page.get_by_role("link", name="Avaa toimenpidesuunnitelma").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toimenpidesuunnitelma")
+    assert_accessible(page)
+    page.get_by_role("link", name="Syötä hankintamenot kategorioittain").click()
+    assert_accessible(page)
+    page.get_by_role("group", name="Lämmitys").get_by_label("Menot (€)").fill("1 000 000")
+    page.get_by_role("group", name="Siivous").get_by_label("Menot (€)").fill("kolme")
+    page.get_by_role("button", name="Tallenna ja näytä analyysi").click()
+    # The refused entry is summarised, focused, and what was typed stays.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_role("group", name="Lämmitys").get_by_label("Menot (€)")).to_have_value(
+        "1 000 000"
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name="Siivous").get_by_label("Menot (€)").fill("250 000")
+    page.get_by_role("button", name="Tallenna ja näytä analyysi").click()
+    expect(page.get_by_role("img", name="Suurimmat kategoriat päästöjen mukaan")).to_be_visible()
+    table = page.get_by_role("table", name="Hankintakategoriat päästöjen mukaan")
+    expect(table.get_by_role("row").nth(1)).to_contain_text("Lämmitys")
+    assert_accessible(page)
+    assert csp_violations == []

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("workspace/<int:participation>/plan/", views.plan, name="plan"),
+    path("workspace/<int:participation>/plan/spend/", views.spend, name="spend"),
+]
