@@ -105,3 +105,15 @@ def pytest_report_header(config) -> list[str]:
 def _private_files(settings, tmp_path):
     # Uploads of one test never reach another test, nor the developer's own files.
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to /en/ through the test client leaves English active in the test's
+    # thread; every test starts from the site's default language instead.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .factor_import import FactorImportError, import_factor_set
@@ -31,7 +31,7 @@ MAX_FACTOR_FILE = 20 * 1024 * 1024
 class FactorSetImportForm(forms.ModelForm):
     file = forms.FileField(
         label=capfirst(_("file")),
-        help_text=_("CSV (UTF-8 or Windows-1252; ; , or tab between fields) or XLSX."),
+        help_text=_('CSV (UTF-8 or Windows-1252, fields separated by ";", "," or a tab) or XLSX.'),
     )
     code_column = forms.CharField(label=_("Column of the code"), initial="code")
     name_column = forms.CharField(label=_("Column of the name"), initial="name")
@@ -133,10 +133,15 @@ class FactorSetAdmin(admin.ModelAdmin):
             except FactorImportError as error:
                 problems, total = error.problems, error.total
             else:
+                count = factor_set.factors.count()
                 self.message_user(
                     request,
-                    gettext("%(set)s was imported with %(count)d factors.")
-                    % {"set": factor_set, "count": factor_set.factors.count()},
+                    ngettext(
+                        "%(set)s was imported with %(count)d factor.",
+                        "%(set)s was imported with %(count)d factors.",
+                        count,
+                    )
+                    % {"set": factor_set, "count": count},
                     messages.SUCCESS,
                 )
                 return redirect("admin:plans_factorset_change", factor_set.pk)

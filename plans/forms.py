@@ -34,7 +34,7 @@ class SpendForm(forms.Form):
                 initial=_number(row.factor_override) if row and row.factor_override else "",
             )
             self.fields[f"why_{category.pk}"] = forms.CharField(
-                label=_("Why this factor"),
+                label=_("Reason for this factor"),
                 required=False,
                 max_length=1000,
                 initial=row.override_justification if row else "",
@@ -66,7 +66,9 @@ class SpendForm(forms.Form):
                     f"why_{category.pk}", _("Say why this factor is used instead of the set's.")
                 )
             if factor is not None and amount is None:
-                self.add_error(f"amount_{category.pk}", _("Give the spend this factor is for."))
+                self.add_error(
+                    f"amount_{category.pk}", _("Enter the spend this factor applies to.")
+                )
             self.entries.append(Entry(category.pk, amount, factor, why))
         return data
 

@@ -56,3 +56,15 @@ def test_only_one_set_is_the_default():
             name="Toinen", publisher="-", version="1", licence="-", price_year=2022,
             region="FI", is_default=True,
         )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shipped_data_comes_back_after_a_flush_but_not_over_staff_s_changes():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert FactorSet.objects.default().factors.count() == 1016
+    assert ProcurementCategory.objects.count() == 28
+    ProcurementCategory.objects.filter(code="printing").delete()
+    call_command("migrate", verbosity=0)
+    assert not ProcurementCategory.objects.filter(code="printing").exists()

@@ -11,6 +11,15 @@ from plans.models import EmissionFactor, FactorSet
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 METADATA = {
     "name": "Suomalaiset kertoimet",
     "publisher": "Esimerkkiyhtiö",
@@ -53,7 +62,7 @@ def test_the_multiplier_converts_the_unit():
     assert factor_set.factors.get().kg_per_eur == Decimal("0.608634")
 
 
-def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved():
+def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved(english):
     text = (
         "koodi;nimi;kerroin\nA1;Hyvä;0,2\n;Tyhjä koodi;0,1\nA1;Kahdesti;0,3\n"
         "C3;Ei luku;abc\nD4;Negatiivinen;-1\n"
@@ -70,7 +79,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved():
     assert not EmissionFactor.objects.filter(code="A1").exists()
 
 
-def test_a_missing_column_is_named_with_those_the_file_has():
+def test_a_missing_column_is_named_with_those_the_file_has(english):
     with pytest.raises(FactorImportError) as raised:
         run("code;name;value\nA1;X;1\n")
     (problem,) = raised.value.problems
