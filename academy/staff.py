@@ -73,6 +73,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.categoryfactor": ALL,
     "plans.actionplan": ("view",),
     "plans.categoryspend": ("view",),
+    "plans.suggestedmeasure": ALL,
+    "plans.reductionmeasure": ("view",),
 }
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import Participation
@@ -251,4 +251,128 @@ class CategorySpend(models.Model):
         if self.factor_override is not None and not self.override_justification.strip():
             raise ValidationError(
                 {"override_justification": _("Say why this factor is used instead of the set's.")}
+            )
+
+
+class MeasureKind(models.TextChoices):
+    TENDER_CRITERIA = "tender_criteria", _("Criteria in the tender")
+    DEMAND_REDUCTION = "demand_reduction", _("Buying less")
+    ALTERNATIVE_SOLUTION = "alternative_solution", _("Another solution to the need")
+    MARKET_DIALOGUE = "market_dialogue", _("Market dialogue")
+    CONTRACT_MANAGEMENT = "contract_management", _("Contract management")
+    OTHER = "other", _("Other")
+
+
+def percent_field(label):
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+
+class SuggestedMeasure(models.Model):
+    """Staff's library of measures that organisations pick and adapt."""
+
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("category"),
+        help_text=_("Empty: suggested for every category."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=MeasureKind.choices)
+    title_fi = models.CharField(_("title (Finnish)"), max_length=200)
+    title_sv = models.CharField(_("title (Swedish)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    reduction_low = percent_field(_("reduction, low (%)"))
+    reduction_high = percent_field(_("reduction, high (%)"))
+
+    class Meta:
+        verbose_name = _("suggested measure")
+        verbose_name_plural = _("suggested measures")
+        ordering = ["category__position", "title_fi"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reduction_low__lte=models.F("reduction_high")),
+                name="suggestedmeasure_low_not_above_high",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"title_{language}", "") or self.title_fi
+
+
+class ReductionMeasure(models.Model):
+    """What the organisation will do in a category, and how much it could cut.
+
+    Potential (t CO2e) = the category's emissions × the estimated reduction ×
+    the organisation's ability to influence it (1–5, read as 20–100 %).
+    """
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("action plan"),
+    )
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name=_("category"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=MeasureKind.choices)
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    reduction_low = percent_field(_("reduction, low (%)"))
+    reduction_high = percent_field(_("reduction, high (%)"))
+    influence = models.PositiveSmallIntegerField(
+        _("ability to influence (1–5)"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1: hardly at all, 5: fully in the organisation's hands."),
+    )
+    next_tender = models.DateField(_("next tender or contract end"), null=True, blank=True)
+    suggestion = models.ForeignKey(
+        SuggestedMeasure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uses",
+        verbose_name=_("from the library"),
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reduction measure")
+        verbose_name_plural = _("reduction measures")
+        ordering = ["plan", "category__position", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reduction_low__lte=models.F("reduction_high")),
+                name="reductionmeasure_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(influence__gte=1, influence__lte=5),
+                name="reductionmeasure_influence_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if (
+            self.reduction_low is not None
+            and self.reduction_high is not None
+            and self.reduction_low > self.reduction_high
+        ):
+            raise ValidationError(
+                {"reduction_high": _("The high estimate cannot be below the low one.")}
             )
