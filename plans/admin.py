@@ -23,6 +23,8 @@ from .models import (
     EmissionFactor,
     FactorSet,
     ProcurementCategory,
+    ReductionMeasure,
+    SuggestedMeasure,
 )
 
 MAX_FACTOR_FILE = 20 * 1024 * 1024
@@ -194,6 +196,35 @@ class CategorySpendAdmin(admin.ModelAdmin):
     list_display = ["plan", "year", "category", "amount_eur", "factor_override", "source"]
     list_filter = ["year", "source", "plan__participation__cohort"]
     list_select_related = ["plan__participation__organisation", "category"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SuggestedMeasure)
+class SuggestedMeasureAdmin(admin.ModelAdmin):
+    list_display = ["title_fi", "category", "kind", "reduction_low", "reduction_high"]
+    list_filter = ["kind", "category"]
+    search_fields = ["title_fi", "title_sv", "title_en", "description"]
+
+
+@admin.register(ReductionMeasure)
+class ReductionMeasureAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "plan",
+        "category",
+        "kind",
+        "reduction_low",
+        "reduction_high",
+        "influence",
+    ]
+    list_filter = ["kind", "category", "plan__participation__cohort"]
+    list_select_related = ["plan__participation__organisation", "category"]
+    search_fields = ["title"]
 
     def has_add_permission(self, request) -> bool:
         return False

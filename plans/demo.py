@@ -52,3 +52,39 @@ def load_demo_plan(participation: Participation) -> None:
         for code, amount in SPEND_2021.items()
         if code in categories
     )
+
+
+SUGGESTIONS = [
+    ("heating", "market_dialogue", "Kaukolämmön päästöt mukaan toimittajan valintaan",
+     "Pyydetään toimittajalta tuotantotapakohtaiset päästötiedot ja asetetaan tavoite.", 5, 20),
+    ("building_construction", "tender_criteria", "Hiilijalanjäljen raja-arvo uudisrakennuksille",
+     "Rakennuksen elinkaaren hiilijalanjälki lasketaan ja sille asetetaan enimmäisarvo.", 10, 25),
+    ("catering_food", "alternative_solution", "Kasvisruokapäivät ja hävikin vähentäminen",
+     "Lisätään kasvisvaihtoehtoja ja seurataan ruokahävikkiä.", 10, 30),
+    ("ict_equipment", "demand_reduction", "Laitteiden käyttöiän pidentäminen",
+     "Hankitaan huollettavia laitteita ja pidennetään kiertoaikaa.", 15, 35),
+    ("transport_services", "tender_criteria", "Vähäpäästöiset ajoneuvot kuljetuksissa",
+     "Pisteytetään sähkö- ja biokaasuajoneuvot kilpailutuksessa.", 20, 50),
+    (None, "contract_management", "Päästötietojen raportointi sopimuskaudella",
+     "Sopimukseen kirjataan vuosittainen päästöraportointi ja seurantapalaverit.", 2, 10),
+]  # fmt: skip
+
+
+@transaction.atomic
+def load_demo_suggestions() -> None:
+    from .models import SuggestedMeasure
+
+    if SuggestedMeasure.objects.exists():
+        return
+    categories = {c.code: c for c in ProcurementCategory.objects.all()}
+    SuggestedMeasure.objects.bulk_create(
+        SuggestedMeasure(
+            category=categories.get(code) if code else None,
+            kind=kind,
+            title_fi=title,
+            description=description,
+            reduction_low=low,
+            reduction_high=high,
+        )
+        for code, kind, title, description, low, high in SUGGESTIONS
+    )

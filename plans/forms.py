@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import ReductionMeasure
 from .services import Entry
 from .tabular import NumberError, parse_number
 
@@ -97,3 +98,21 @@ def _number(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text.replace(".", ",")
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = ReductionMeasure
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "reduction_low",
+            "reduction_high",
+            "influence",
+            "next_tender",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "next_tender": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from academy.access import get_participation_or_404, is_member, require_member
@@ -9,8 +10,9 @@ from academy.access import get_participation_or_404, is_member, require_member
 from . import services
 from .analysis import analyse
 from .chart import pareto
-from .forms import SpendForm
-from .models import CategorySpend, ProcurementCategory, SpendSource
+from .forms import MeasureForm, SpendForm
+from .models import CategorySpend, ProcurementCategory, SpendSource, SuggestedMeasure
+from .potential import category_totals, potentials
 
 
 @login_required
@@ -24,6 +26,11 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
         messages.error(request, error.message)
         action_plan = None
     analysis = analyse(action_plan) if action_plan is not None else None
+    ranked = (
+        potentials(analysis, action_plan.measures.select_related("category"))
+        if action_plan is not None
+        else []
+    )
     return render(
         request,
         "plans/plan.html",
@@ -32,6 +39,7 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
             "plan": action_plan,
             "analysis": analysis,
             "chart": pareto(analysis) if analysis is not None else None,
+            "potentials": ranked,
             "is_member": member,
         },
     )
@@ -73,4 +81,94 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
         request,
         "plans/spend.html",
         {"participation": found, "plan": action_plan, "form": form},
+    )
+
+
+def _plan_or_404(request, participation_id: int):
+    found = get_participation_or_404(request, participation_id)
+    action_plan = services.plan_for(found, create=False)
+    if action_plan is None:
+        raise Http404("The action plan has not been started.")
+    return found, action_plan
+
+
+@login_required
+def category(request: HttpRequest, participation: int, code: str) -> HttpResponse:
+    """One category: its emissions, the measures chosen for it and their potential."""
+    found, action_plan = _plan_or_404(request, participation)
+    chosen = get_object_or_404(ProcurementCategory, code=code)
+    member = is_member(request.user, found.organisation_id)
+    suggestions = SuggestedMeasure.objects.filter(
+        Q(category=chosen) | Q(category__isnull=True)
+    ).order_by("category", "title_fi")
+    suggestion = None
+    if request.GET.get("suggestion", "").isdigit():
+        suggestion = suggestions.filter(pk=request.GET["suggestion"]).first()
+    initial = (
+        {
+            "kind": suggestion.kind,
+            "title": suggestion.title,
+            "description": suggestion.description,
+            "reduction_low": suggestion.reduction_low,
+            "reduction_high": suggestion.reduction_high,
+        }
+        if suggestion
+        else {}
+    )
+    form = MeasureForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require_member(request, found)
+        if form.is_valid():
+            measure = form.save(commit=False)
+            measure.plan, measure.category = action_plan, chosen
+            if request.POST.get("suggestion", "").isdigit():
+                measure.suggestion = suggestions.filter(pk=request.POST["suggestion"]).first()
+            measure.save()
+            messages.success(request, _("The measure has been added."))
+            return redirect("plans:category", participation=found.pk, code=chosen.code)
+    analysis = analyse(action_plan)
+    row = next((r for r in analysis.rows if r.category.pk == chosen.pk), None)
+    items = [
+        p
+        for p in potentials(analysis, action_plan.measures.select_related("category"))
+        if p.measure.category_id == chosen.pk
+    ]
+    return render(
+        request,
+        "plans/category.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "category": chosen,
+            "row": row,
+            "potentials": items,
+            "total": category_totals(items).get(chosen.pk),
+            "suggestions": suggestions,
+            "suggestion": suggestion,
+            "form": form,
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpResponse:
+    """Change or remove a measure."""
+    found, action_plan = _plan_or_404(request, participation)
+    require_member(request, found)
+    item = get_object_or_404(action_plan.measures.select_related("category"), pk=measure_id)
+    back = redirect("plans:category", participation=found.pk, code=item.category.code)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        item.delete()
+        messages.success(request, _("The measure has been removed."))
+        return back
+    form = MeasureForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The measure has been saved."))
+        return back
+    return render(
+        request,
+        "plans/measure.html",
+        {"participation": found, "plan": action_plan, "measure": item, "form": form},
     )

@@ -83,8 +83,9 @@ def load_demo_programme(cohort: Cohort) -> str | None:
         )
     _sessions(cohort, organisations)
     _assignment(cohort)
-    from plans.demo import load_demo_plan
+    from plans.demo import load_demo_plan, load_demo_suggestions
 
+    load_demo_suggestions()
     load_demo_plan(Participation.objects.get(cohort=cohort, organisation=organisations[0]))
     return password
 

@@ -63,4 +63,21 @@ def test_a_participant_enters_spend_and_reads_the_chart_and_the_table(
     table = page.get_by_role("table", name="Hankintakategoriat päästöjen mukaan")
     expect(table.get_by_role("row").nth(1)).to_contain_text("Lämmitys")
     assert_accessible(page)
+
+    # Measures for the top category: from its page, with the potential back on the plan.
+    table.get_by_role("link", name="Lämmitys").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lämmitys")
+    assert_accessible(page)
+    page.locator("#id_kind").select_option("tender_criteria")
+    page.get_by_label("Otsikko").fill("Kaukolämmön päästöt kilpailutukseen")
+    page.get_by_label("Vähenemä, pieni arvio (%)").fill("10")
+    page.get_by_label("Vähenemä, suuri arvio (%)").fill("20")
+    page.get_by_label("Vaikutusmahdollisuus (1–5)").fill("5")
+    page.get_by_role("button", name="Lisää toimenpide").click()
+    # 1 000 000 € × 0,608634 kg/€ = 608,6 t; 10–20 % at full influence: 60,9–121,7 t.
+    expect(page.get_by_role("cell", name="60,9–121,7 (91,3)")).to_be_visible()
+    page.get_by_role("link", name="Toimenpidesuunnitelma").click()
+    potential = page.get_by_role("table", name="Toimenpiteet potentiaalin mukaan")
+    expect(potential).to_contain_text("Kaukolämmön päästöt kilpailutukseen")
+    assert_accessible(page)
     assert csp_violations == []
