@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.categoryspend": ("view",),
     "plans.suggestedmeasure": ALL,
     "plans.reductionmeasure": ("view",),
+    "plans.pilotprocurement": ("view",),
+    "plans.pilotmilestone": ("view",),
 }
 
 

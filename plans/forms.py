@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReductionMeasure
+from .models import PilotMilestone, PilotProcurement, ProcurementCategory, ReductionMeasure
 from .services import Entry
 from .tabular import NumberError, parse_number
 
@@ -116,3 +117,63 @@ class MeasureForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "next_tender": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class NumberField(forms.DecimalField):
+    """A decimal typed either way: ``1 234,5`` or ``1234.5``, in any of the site's languages."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(str(value))
+        except NumberError:
+            raise forms.ValidationError(
+                _("Write a number, e.g. 12 345,67."), code="invalid"
+            ) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return _number(value)
+        return value
+
+
+def number_fields(field, **kwargs):
+    if isinstance(field, models.DecimalField):
+        kwargs["form_class"] = NumberField
+    return field.formfield(**kwargs)
+
+
+class PilotForm(forms.ModelForm):
+    class Meta:
+        model = PilotProcurement
+        formfield_callback = number_fields
+        fields = [
+            "subject",
+            "category",
+            "state",
+            "estimated_value",
+            "planned_tender_date",
+            "expected_reduction",
+            "low_carbon_criteria",
+            "market_dialogue",
+        ]
+        widgets = {
+            "planned_tender_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "low_carbon_criteria": forms.Textarea(attrs={"rows": 4}),
+            "market_dialogue": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProcurementCategory.objects.filter(is_active=True)
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    PilotProcurement,
+    PilotMilestone,
+    fields=["title", "due", "done"],
+    extra=2,
+    can_delete=True,
+    widgets={"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+)

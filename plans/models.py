@@ -376,3 +376,80 @@ class ReductionMeasure(models.Model):
             raise ValidationError(
                 {"reduction_high": _("The high estimate cannot be below the low one.")}
             )
+
+
+class PilotState(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    PREPARATION = "preparation", _("Preparation")
+    TENDERING = "tendering", _("Tendering")
+    CONTRACT = "contract", _("Contract")
+
+
+class PilotProcurement(models.Model):
+    """The procurement the organisation starts preparing during the programme."""
+
+    plan = models.OneToOneField(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="pilot",
+        verbose_name=_("action plan"),
+    )
+    subject = models.CharField(pgettext_lazy("procurement", "subject"), max_length=300)
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pilots",
+        verbose_name=_("category"),
+    )
+    estimated_value = models.DecimalField(
+        _("estimated value (EUR, excluding VAT)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    planned_tender_date = models.DateField(_("planned tender date"), null=True, blank=True)
+    low_carbon_criteria = models.TextField(_("low-carbon criteria"), blank=True)
+    market_dialogue = models.TextField(_("market dialogue"), blank=True)
+    expected_reduction = models.DecimalField(
+        _("expected reduction (t CO2e a year)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=PilotState.choices, default=PilotState.IDEA
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilot procurement")
+        verbose_name_plural = _("pilot procurements")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PilotMilestone(models.Model):
+    pilot = models.ForeignKey(
+        PilotProcurement,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("pilot procurement"),
+    )
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
+    due = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

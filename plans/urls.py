@@ -12,6 +12,7 @@ urlpatterns = [
         views.category,
         name="category",
     ),
+    path("workspace/<int:participation>/plan/pilot/", views.pilot, name="pilot"),
     path(
         "workspace/<int:participation>/plan/measures/<int:measure_id>/",
         views.measure,

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +11,14 @@ from academy.access import get_participation_or_404, is_member, require_member
 from . import services
 from .analysis import analyse
 from .chart import pareto
-from .forms import MeasureForm, SpendForm
-from .models import CategorySpend, ProcurementCategory, SpendSource, SuggestedMeasure
+from .forms import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
+from .models import (
+    CategorySpend,
+    PilotProcurement,
+    ProcurementCategory,
+    SpendSource,
+    SuggestedMeasure,
+)
 from .potential import category_totals, potentials
 
 
@@ -171,4 +178,39 @@ def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpRe
         request,
         "plans/measure.html",
         {"participation": found, "plan": action_plan, "measure": item, "form": form},
+    )
+
+
+@login_required
+def pilot(request: HttpRequest, participation: int) -> HttpResponse:
+    """The pilot procurement: what, when, with which criteria, and its milestones."""
+    found, action_plan = _plan_or_404(request, participation)
+    member = is_member(request.user, found.organisation_id)
+    existing = PilotProcurement.objects.filter(plan=action_plan).first()
+    form = PilotForm(request.POST or None, instance=existing, prefix="pilot")
+    milestones = MilestoneFormSet(
+        request.POST or None, instance=existing or PilotProcurement(), prefix="milestones"
+    )
+    if request.method == "POST":
+        require_member(request, found)
+        if form.is_valid() and milestones.is_valid():
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.plan = action_plan
+                saved.save()
+                milestones.instance = saved
+                milestones.save()
+            messages.success(request, _("The pilot procurement has been saved."))
+            return redirect("plans:pilot", participation=found.pk)
+    return render(
+        request,
+        "plans/pilot.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "pilot": existing,
+            "form": form,
+            "milestones": milestones,
+            "is_member": member,
+        },
     )
