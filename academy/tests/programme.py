@@ -94,3 +94,41 @@ def stored_pdf(name: str = "Pohja.pdf", by=None):
 
 def template_for(assignment: Assignment, title: str = "Ennakkotehtäväpohja") -> Template:
     return Template.objects.create(assignment=assignment, title=title, file=stored_pdf())
+
+
+def cohort_around_now(kickoff_in_days: int, **fields):
+    """A cohort placed around the real clock, for browser tests: the browser keeps real time.
+
+    The call closed well before; the kick-off is ``kickoff_in_days`` from now
+    (negative: already held), and the programme runs on for half a year.
+    """
+    from django.utils import timezone
+
+    now = timezone.now()
+    kickoff = now + dt.timedelta(days=kickoff_in_days)
+    start = kickoff - dt.timedelta(days=60)
+    values = {
+        "slug": "akatemia",
+        "year": now.year,
+        "application_opens": start - dt.timedelta(days=30),
+        "application_closes": start,
+        "interviews_start": (start - dt.timedelta(days=10)).date(),
+        "interviews_end": (start + dt.timedelta(days=10)).date(),
+        "decisions_on": (start + dt.timedelta(days=15)).date(),
+        "kickoff_start": kickoff,
+        "kickoff_end": kickoff + dt.timedelta(hours=2),
+        "ends_on": (now + dt.timedelta(days=200)).date(),
+        **fields,
+    }
+    return CohortFactory(**values)
+
+
+def participant_with_password(participation, email: str, password: str, name: str):
+    """A contact person who signs in with a password, their address verified."""
+    from allauth.account.models import EmailAddress
+
+    person = member(participation, email, contact=True, name=name)
+    person.set_password(password)
+    person.save()
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    return person

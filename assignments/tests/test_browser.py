@@ -8,13 +8,14 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from academy.tests.factories import CohortFactory, UserFactory
+from academy.tests.factories import UserFactory
 from academy.tests.programme import (
     PDF,
     AssignmentFactory,
     ParticipationFactory,
     SessionFactory,
-    member,
+    cohort_around_now,
+    participant_with_password,
     staff_user,
     template_for,
 )
@@ -35,25 +36,11 @@ PASSWORD = "correct horse battery staple"
 def running(live_server):
     """A cohort whose kick-off is a week ahead, its pre-assignment due in five days."""
     now = timezone.now()
-    cohort = CohortFactory(
-        slug="akatemia",
-        year=now.year,
-        application_opens=now - dt.timedelta(days=60),
-        application_closes=now - dt.timedelta(days=40),
-        interviews_start=(now - dt.timedelta(days=45)).date(),
-        interviews_end=(now - dt.timedelta(days=30)).date(),
-        decisions_on=(now - dt.timedelta(days=25)).date(),
-        kickoff_start=now + dt.timedelta(days=7),
-        kickoff_end=now + dt.timedelta(days=7, hours=2),
-        ends_on=(now + dt.timedelta(days=200)).date(),
-    )
+    cohort = cohort_around_now(7)
     participation = ParticipationFactory(cohort=cohort, organisation__name="Esimerkkilän kaupunki")
-    person = member(
-        participation, "osallistuja@esimerkkila.fi", contact=True, name="Olli Osallistuja"
+    person = participant_with_password(
+        participation, "osallistuja@esimerkkila.fi", PASSWORD, "Olli Osallistuja"
     )
-    person.set_password(PASSWORD)
-    person.save()
-    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
     assignment = AssignmentFactory(cohort=cohort, due_at=now + dt.timedelta(days=5))
     template_for(assignment, "Ennakkotehtäväpohja")
     session_services.publish(

@@ -1,14 +1,13 @@
 """A participant enters spend and reads the analysis, in a real browser, with axe-core."""
 
-import datetime as dt
-
 import pytest
-from allauth.account.models import EmailAddress
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from academy.tests.factories import CohortFactory
-from academy.tests.programme import ParticipationFactory, member
+from academy.tests.programme import (
+    ParticipationFactory,
+    cohort_around_now,
+    participant_with_password,
+)
 from applications.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,24 +17,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def participant(live_server):
-    now = timezone.now()
-    cohort = CohortFactory(
-        slug="akatemia",
-        year=now.year,
-        application_opens=now - dt.timedelta(days=90),
-        application_closes=now - dt.timedelta(days=60),
-        interviews_start=(now - dt.timedelta(days=70)).date(),
-        interviews_end=(now - dt.timedelta(days=50)).date(),
-        decisions_on=(now - dt.timedelta(days=45)).date(),
-        kickoff_start=now - dt.timedelta(days=30),
-        kickoff_end=now - dt.timedelta(days=30, hours=-2),
-        ends_on=(now + dt.timedelta(days=200)).date(),
-    )
+    cohort = cohort_around_now(-30)
     participation = ParticipationFactory(cohort=cohort, organisation__name="Esimerkkilän kaupunki")
-    person = member(participation, "osallistuja@esimerkkila.fi", contact=True, name="Olli")
-    person.set_password(PASSWORD)
-    person.save()
-    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    participant_with_password(participation, "osallistuja@esimerkkila.fi", PASSWORD, "Olli")
     return participation
 
 
