@@ -17,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from academy.models import Participation
 
 
+def in_active_language(obj: models.Model, field: str) -> str:
+    """``field_fi``, ``field_sv`` or ``field_en`` for the active language; else the Finnish."""
+    language = (get_language() or "fi")[:2]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fi")
+
+
 class FactorSetQuerySet(models.QuerySet["FactorSet"]):
     def default(self) -> "FactorSet | None":
         return self.filter(is_default=True).first()
@@ -120,8 +126,7 @@ class ProcurementCategory(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_fi
+        return in_active_language(self, "name")
 
 
 class CategoryFactor(models.Model):
@@ -305,8 +310,7 @@ class SuggestedMeasure(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_fi
+        return in_active_language(self, "title")
 
 
 class ReductionMeasure(models.Model):
