@@ -77,6 +77,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.reductionmeasure": ("view",),
     "plans.pilotprocurement": ("view",),
     "plans.pilotmilestone": ("view",),
+    "plans.ledgerimport": ("view",),
+    "plans.accountmapping": ("view",),
 }
 
 

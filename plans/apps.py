@@ -26,3 +26,4 @@ def restore_defaults(sender, using: str = "default", **kwargs) -> None:
     from . import defaults
 
     defaults.load(apps)
+    defaults.load_keywords(apps)

@@ -100,3 +100,25 @@ def load(apps) -> None:
                 mapping_model(category=category, factor=factors[code], share=share)
                 for code, share in row["mapping"]
             )
+
+
+KEYWORDS_FILE = DATA / "category_keywords.csv"
+
+
+def keywords() -> dict[str, str]:
+    """Words in Finnish, Swedish and English ledger account names, per category code.
+
+    Written for the account names of the Association of Finnish Municipalities'
+    chart of accounts and common finance systems; staff refine them in the admin.
+    """
+    with KEYWORDS_FILE.open(newline="", encoding="utf-8") as source:
+        return {
+            row["code"]: "\n".join(row["keywords"].split("|")) for row in csv.DictReader(source)
+        }
+
+
+def load_keywords(apps) -> None:
+    """Give the shipped categories their words, where staff have not written their own."""
+    category_model = apps.get_model("plans", "ProcurementCategory")
+    for code, words in keywords().items():
+        category_model.objects.filter(code=code, keywords="").update(keywords=words)

@@ -6,7 +6,13 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import PilotMilestone, PilotProcurement, ProcurementCategory, ReductionMeasure
+from .models import (
+    PilotMilestone,
+    PilotProcurement,
+    ProcurementCategory,
+    ReductionMeasure,
+    SpendSource,
+)
 from .services import Entry
 from .tabular import NumberError, parse_number
 
@@ -19,8 +25,10 @@ class SpendForm(forms.Form):
     year = forms.IntegerField(label=_("Year of the spend"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, categories, existing: dict, **kwargs):
+        """``existing``: the year's spend by category; ledger rows keep their amount."""
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
+        self.ledger = {pk for pk, row in existing.items() if row.source == SpendSource.LEDGER}
         for category in self.categories:
             row = existing.get(category.pk)
             self.fields[f"amount_{category.pk}"] = forms.CharField(
@@ -28,6 +36,8 @@ class SpendForm(forms.Form):
                 required=False,
                 max_length=30,
                 initial=_number(row.amount_eur) if row else "",
+                disabled=category.pk in self.ledger,
+                help_text=_("From the purchase ledger.") if category.pk in self.ledger else "",
             )
             self.fields[f"factor_{category.pk}"] = forms.CharField(
                 label=_("Own factor (kg CO2e per euro)"),
@@ -71,7 +81,9 @@ class SpendForm(forms.Form):
                 self.add_error(
                     f"amount_{category.pk}", _("Enter the spend this factor applies to.")
                 )
-            self.entries.append(Entry(category.pk, amount, factor, why))
+            self.entries.append(
+                Entry(category.pk, amount, factor, why, from_ledger=category.pk in self.ledger)
+            )
         return data
 
     def _number(self, name: str, *, maximum: Decimal) -> Decimal | None:

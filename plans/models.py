@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import Participation
+from academy.models import Organisation, Participation, StoredFile, User
 
 
 def in_active_language(obj: models.Model, field: str) -> str:
@@ -112,6 +112,14 @@ class ProcurementCategory(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     notes = models.TextField(
         _("mapping notes"), blank=True, help_text=_("Why the category maps to its factors.")
+    )
+    keywords = models.TextField(
+        _("words in account names"),
+        blank=True,
+        help_text=_(
+            "One per line, in any of the languages: a ledger account whose name contains one "
+            "is suggested for this category. The longest match wins."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -457,3 +465,183 @@ class PilotMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AccountMapping(models.Model):
+    """Which procurement category an organisation's ledger account belongs to.
+
+    Kept per organisation, so that the next import of its ledger is mapped
+    already. An account left out (``excluded``) is not procurement, such as
+    internal charges; an account with neither a category nor excluded is still
+    unmapped and its spend is outside the analysis.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="ledger_accounts",
+        verbose_name=_("organisation"),
+    )
+    account = models.CharField(_("account"), max_length=50)
+    name = models.CharField(_("account name"), max_length=300, blank=True)
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("category"),
+    )
+    excluded = models.BooleanField(_("not procurement"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("account mapping")
+        verbose_name_plural = _("account mappings")
+        ordering = ["organisation", "account"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "account"], name="accountmapping_once_per_account"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__isnull=True) | models.Q(excluded=False),
+                name="accountmapping_category_or_excluded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.name}".strip()
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.excluded or self.category_id is not None
+
+
+class LedgerColumn(models.TextChoices):
+    """What the import needs from a purchase-invoice file, and what it can use."""
+
+    ACCOUNT = "account", _("Account number")
+    ACCOUNT_NAME = "account_name", _("Account name")
+    AMOUNT = "amount", _("Amount excluding VAT")
+    DATE = "date", _("Voucher date")
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Columns to choose")
+    QUEUED = "queued", _("Waiting to be read")
+    RUNNING = "running", _("Being read")
+    REVIEW = "review", _("Read, with rows to look at")
+    APPLIED = "applied", _("In use")
+    REPLACED = "replaced", _("Replaced by a later import")
+    FAILED = "failed", _("Failed")
+
+
+class LedgerImport(models.Model):
+    """One purchase-ledger file read into account totals for a year.
+
+    The totals are saved only when the whole file has been read, and they count
+    in the analysis only once the import is applied, which sets aside the
+    year's earlier import: a failed or discarded import changes nothing.
+    """
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="ledger_imports",
+        verbose_name=_("action plan"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    file = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    columns = models.JSONField(
+        _("columns"), default=dict, blank=True, help_text=_("Which column of the file holds what.")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
+    )
+    progress = models.FloatField(_("progress"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_bad = models.PositiveIntegerField(_("rows not read"), default=0)
+    problems = models.JSONField(
+        _("rows not read"),
+        default=list,
+        blank=True,
+        help_text=_("The first rows that could not be read: line number and reason."),
+    )
+    total_eur = models.DecimalField(
+        _("total (EUR)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    other_years = models.JSONField(_("rows dated in other years"), default=dict, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    touched_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["plan", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                condition=models.Q(state="applied"),
+                name="ledgerimport_one_applied_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file.original_name} ({self.year})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in {ImportState.QUEUED, ImportState.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+class LedgerAccountTotal(models.Model):
+    """An import's sum and row count for one account."""
+
+    ledger_import = models.ForeignKey(
+        LedgerImport,
+        on_delete=models.CASCADE,
+        related_name="totals",
+        verbose_name=_("ledger import"),
+    )
+    account = models.CharField(_("account"), max_length=50)
+    name = models.CharField(_("account name"), max_length=300, blank=True)
+    amount_eur = models.DecimalField(_("total (EUR)"), max_digits=16, decimal_places=2)
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("account total")
+        verbose_name_plural = _("account totals")
+        ordering = ["ledger_import", "account"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger_import", "account"], name="ledgeraccounttotal_once_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount_eur}"

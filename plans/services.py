@@ -40,19 +40,29 @@ class Entry:
     amount: Decimal | None
     factor: Decimal | None
     justification: str
+    from_ledger: bool = False
 
 
 def save_manual_spend(plan: ActionPlan, year: int, entries: list[Entry]) -> int:
-    """Replace the year's hand-entered spend with ``entries``; an empty amount removes a row."""
+    """Replace the year's hand-entered spend with ``entries``; an empty amount removes a row.
+
+    A category whose spend comes from the purchase ledger keeps its amount: only
+    its own factor and justification are saved.
+    """
     saved = 0
     with transaction.atomic():
         ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         existing = {
-            row.category_id: row
-            for row in CategorySpend.objects.filter(plan=plan, year=year, source=SpendSource.MANUAL)
+            row.category_id: row for row in CategorySpend.objects.filter(plan=plan, year=year)
         }
         for entry in entries:
             row = existing.get(entry.category_id)
+            if row is not None and row.source == SpendSource.LEDGER:
+                row.factor_override = entry.factor
+                row.override_justification = entry.justification if entry.factor is not None else ""
+                row.save(update_fields=["factor_override", "override_justification", "updated_at"])
+                saved += 1
+                continue
             if entry.amount is None:
                 if row is not None:
                     row.delete()

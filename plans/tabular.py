@@ -6,17 +6,22 @@ CSV may be UTF-8 (with or without a BOM) or Windows-1252 / ISO-8859-1, with
 English way (``1234.56``, ``1,234.56``).
 """
 
+import codecs
 import csv
+import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ";,\t"
 ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 20
 
 
 class TableError(ValueError):
@@ -37,64 +42,146 @@ def decode(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+def detect_encoding(binary: BinaryIO) -> str:
+    """UTF-8 (a BOM is dropped), else Windows-1252, else ISO-8859-1: read through in chunks."""
+    for encoding in ENCODINGS:
+        binary.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := binary.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        binary.seek(0)
+        return encoding
+    binary.seek(0)
+    return "latin-1"
+
+
 def sniff_delimiter(header_line: str) -> str:
     counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ";"
 
 
-def read_rows(upload) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and the rows as (line number, {column: text}); blank rows are skipped."""
-    upload.seek(0)
-    head = upload.read(4)
-    upload.seek(0)
-    if head == ZIP_MAGIC:
-        return _xlsx_rows(upload)
-    return _csv_rows(upload)
+class Table:
+    """A table read as it streams: ``header``, and ``rows()`` as (line number, cells).
+
+    Blank rows are skipped; the line number is the file's (a CSV record spanning
+    lines is numbered by its last line), so people find the row in their editor.
+    ``progress()`` tells how far reading has come, 0–1, when that can be known.
+    """
+
+    header: list[str]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        raise NotImplementedError
+
+    def progress(self) -> float | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
 
 
-def _csv_rows(upload):
-    text = decode(upload.read())
-    lines = io.StringIO(text, newline="")
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(lines, delimiter=sniff_delimiter(first))
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        raise TableError(_("The file is empty.")) from None
-    _check_header(header)
+class CsvTable(Table):
+    def __init__(self, binary: BinaryIO):
+        self.binary = binary
+        self.size = _size(binary)
+        self.encoding = detect_encoding(binary)
+        self.text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+        first = self.text.readline()
+        self.delimiter = sniff_delimiter(first)
+        self.reader = csv.reader(itertools.chain([first], self.text), delimiter=self.delimiter)
+        try:
+            self.header = [name.strip() for name in next(self.reader)]
+        except StopIteration:
+            raise TableError(_("The file is empty.")) from None
+        except csv.Error as error:
+            raise TableError(_("The first row cannot be read as CSV.")) from error
+        _check_header(self.header)
 
-    def rows():
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            yield reader.line_num, dict(zip(header, (cell.strip() for cell in row), strict=False))
+    def rows(self):
+        reader = self.reader
+        try:
+            for row in reader:
+                if not row or not any(cell.strip() for cell in row):
+                    continue
+                yield reader.line_num, row
+        except csv.Error as error:
+            raise TableError(
+                _("Line %(line)s cannot be read as CSV: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ) from error
 
-    return header, rows()
+    def progress(self) -> float | None:
+        return min(self.binary.tell() / self.size, 1.0) if self.size else None
+
+    def close(self) -> None:
+        self.text.detach()
 
 
-def _xlsx_rows(upload):
-    from openpyxl import load_workbook
+class XlsxTable(Table):
+    def __init__(self, binary: BinaryIO):
+        from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
-        raise TableError(_("The spreadsheet could not be read.")) from error
-    sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    try:
-        header = [str(cell).strip() if cell is not None else "" for cell in next(values)]
-    except StopIteration:
-        raise TableError(_("The file is empty.")) from None
-    _check_header(header)
+        try:
+            self.workbook = load_workbook(binary, read_only=True, data_only=True)
+            sheet = self.workbook.worksheets[0]
+            self.max_row = sheet.max_row
+            self.values = sheet.iter_rows(values_only=True)
+            first = next(self.values, None)
+        except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
+            raise TableError(_("The spreadsheet could not be read.")) from error
+        if first is None:
+            raise TableError(_("The file is empty."))
+        self.header = [str(cell).strip() if cell is not None else "" for cell in first]
+        _check_header(self.header)
+        self.line = 1
 
-    def rows():
-        for line, row in enumerate(values, start=2):
+    def rows(self):
+        for line, row in enumerate(self.values, start=2):
+            self.line = line
             cells = ["" if cell is None else _cell_text(cell) for cell in row]
             if not any(cells):
                 continue
-            yield line, dict(zip(header, cells, strict=False))
-        workbook.close()
+            yield line, cells
+
+    def progress(self) -> float | None:
+        # The rows come out of a compressed part, so the file offset says little;
+        # the sheet's size in rows is known when the program that wrote it said so.
+        return min(self.line / self.max_row, 1.0) if self.max_row else None
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def _size(binary: BinaryIO) -> int:
+    here = binary.tell()
+    size = binary.seek(0, io.SEEK_END)
+    binary.seek(here)
+    return size
+
+
+def open_table(binary: BinaryIO) -> Table:
+    """A CSV or XLSX table, told apart by its first bytes. Raises TableError."""
+    binary.seek(0)
+    head = binary.read(4)
+    binary.seek(0)
+    if head == ZIP_MAGIC:
+        return XlsxTable(binary)
+    return CsvTable(binary)
+
+
+def read_rows(upload) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the rows as (line number, {column: text}); blank rows are skipped."""
+    table = open_table(upload)
+    header = table.header
+
+    def rows():
+        for line, cells in table.rows():
+            yield line, dict(zip(header, (cell.strip() for cell in cells), strict=False))
 
     return header, rows()
 
@@ -102,6 +189,10 @@ def _xlsx_rows(upload):
 def _cell_text(cell) -> str:
     if isinstance(cell, float):
         return repr(cell)
+    if isinstance(cell, dt.datetime) and not (cell.hour or cell.minute or cell.second):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date | dt.datetime):
+        return cell.isoformat()
     return str(cell).strip()
 
 
@@ -120,6 +211,8 @@ def parse_number(text: str) -> Decimal:
     if negative:
         cleaned = cleaned[1:-1]
     cleaned = cleaned.replace("\u2212", "-")  # the minus sign some programs write
+    if "_" in cleaned:  # Decimal would read 1_000 as a thousand
+        raise NumberError(text)
     if "," in cleaned and "." in cleaned:
         # The last separator is the decimal one: 1.234,56 or 1,234.56.
         if cleaned.rfind(",") > cleaned.rfind("."):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ledger_views, views
 
 app_name = "plans"
 
@@ -17,5 +17,26 @@ urlpatterns = [
         "workspace/<int:participation>/plan/measures/<int:measure_id>/",
         views.measure,
         name="measure",
+    ),
+    path("workspace/<int:participation>/plan/ledger/", ledger_views.ledger_page, name="ledger"),
+    path(
+        "workspace/<int:participation>/plan/ledger/<int:import_id>/columns/",
+        ledger_views.ledger_columns,
+        name="ledger_columns",
+    ),
+    path(
+        "workspace/<int:participation>/plan/ledger/<int:import_id>/",
+        ledger_views.ledger_import,
+        name="ledger_import",
+    ),
+    path(
+        "workspace/<int:participation>/plan/ledger/<int:import_id>/progress/",
+        ledger_views.ledger_progress,
+        name="ledger_progress",
+    ),
+    path(
+        "workspace/<int:participation>/plan/ledger/accounts/",
+        ledger_views.ledger_accounts,
+        name="ledger_accounts",
     ),
 ]

@@ -16,7 +16,6 @@ from .models import (
     CategorySpend,
     PilotProcurement,
     ProcurementCategory,
-    SpendSource,
     SuggestedMeasure,
 )
 from .potential import category_totals, potentials
@@ -65,10 +64,7 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
     year = action_plan.spend_year
     categories = ProcurementCategory.objects.filter(is_active=True)
     existing = {
-        row.category_id: row
-        for row in CategorySpend.objects.filter(
-            plan=action_plan, year=year, source=SpendSource.MANUAL
-        )
+        row.category_id: row for row in CategorySpend.objects.filter(plan=action_plan, year=year)
     }
     form = SpendForm(
         request.POST or None,

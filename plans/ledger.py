@@ -1,0 +1,693 @@
+"""Importing a purchase ledger: from an invoice-level file to spend per category.
+
+Finnish municipalities export and publish their purchase invoices one row per
+invoice line (the Association of Finnish Municipalities' open purchase-invoice
+data guideline): account number and name, cost centre, voucher date and
+number, amount excluding VAT, supplier. Column names vary by finance system, so
+the team says which column is which; the choice is remembered for the
+organisation's next file.
+
+The file is read as it streams, in a Celery task, into one total per account:
+memory grows with the number of accounts (capped), not with the rows. Rows that
+cannot be read are counted and the first of them listed with their line
+numbers; rows dated in another year are counted per year and left out. Nothing
+reaches the analysis until an import is applied: one without bad rows is
+applied as soon as it has been read, one with bad rows waits for the team to
+apply or discard it. Applying sets aside the year's earlier import, and the
+year's ledger spend is recomputed from the account totals and the
+organisation's account → category mapping.
+"""
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.files import discard as discard_file
+from academy.files import store
+
+from .models import (
+    AccountMapping,
+    ActionPlan,
+    CategorySpend,
+    ImportState,
+    LedgerAccountTotal,
+    LedgerColumn,
+    LedgerImport,
+    ProcurementCategory,
+    SpendSource,
+)
+from .suggest import Suggester, normalise
+from .tabular import NumberError, TableError, open_table, parse_number
+
+log = logging.getLogger(__name__)
+
+ALLOWED_TYPES = ("csv", "xlsx")
+MAX_BYTES = 500 * 1024 * 1024
+MAX_ACCOUNTS = 20_000
+LISTED_PROBLEMS = 200
+PROGRESS_EVERY = 50_000
+STALLED_AFTER = dt.timedelta(minutes=10)
+REQUIRED = (LedgerColumn.ACCOUNT, LedgerColumn.AMOUNT)
+
+# Column names finance systems use, compared in lower case with spaces collapsed.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    LedgerColumn.ACCOUNT: (
+        "tili",
+        "tilinumero",
+        "tilin numero",
+        "tilinro",
+        "tili nro",
+        "tilikoodi",
+        "kirjanpitotili",
+        "konto",
+        "kontonummer",
+        "account",
+        "account number",
+        "account code",
+    ),
+    LedgerColumn.ACCOUNT_NAME: (
+        "tilin nimi",
+        "tilinimi",
+        "tili nimi",
+        "tilin selite",
+        "tilin nimike",
+        "kontonamn",
+        "kontots namn",
+        "konto namn",
+        "account name",
+        "account description",
+    ),
+    LedgerColumn.AMOUNT: (
+        "summa",
+        "summa alv 0",
+        "summa (alv 0)",
+        "summa alv 0 %",
+        "summa ilman alv",
+        "veroton summa",
+        "veroton määrä",
+        "nettosumma",
+        "netto",
+        "määrä",
+        "euroa",
+        "eur",
+        "summa eur",
+        "belopp",
+        "belopp exkl. moms",
+        "belopp utan moms",
+        "amount",
+        "net amount",
+        "amount excl. vat",
+    ),
+    LedgerColumn.DATE: (
+        "tositepäivä",
+        "tositepvm",
+        "tositteen päivämäärä",
+        "päivämäärä",
+        "pvm",
+        "kirjauspäivä",
+        "kirjauspvm",
+        "laskun päivämäärä",
+        "laskupvm",
+        "verifikatdatum",
+        "bokföringsdatum",
+        "datum",
+        "date",
+        "voucher date",
+        "posting date",
+        "invoice date",
+    ),
+}
+
+
+class ImportError_(Exception):
+    """The file as a whole cannot be imported; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------- upload and columns
+
+
+def start(plan: ActionPlan, upload, *, year: int, by) -> LedgerImport:
+    """Store the file and check that it reads as a table. Raises ValidationError."""
+    stored = store(upload, allowed=ALLOWED_TYPES, max_bytes=MAX_BYTES, by=by)
+    try:
+        header = header_of_file(stored)
+    except TableError as error:
+        discard_file(stored)
+        raise ValidationError(str(error), code="unreadable") from error
+    return LedgerImport.objects.create(
+        plan=plan,
+        year=year,
+        file=stored,
+        columns=remembered_columns(plan, header) or guess_columns(header),
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+
+
+def header_of_file(stored) -> list[str]:
+    with stored.file.open("rb") as binary:
+        table = open_table(binary)
+        header = table.header
+        table.close()
+    return header
+
+
+def header(ledger_import: LedgerImport) -> list[str]:
+    return header_of_file(ledger_import.file)
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    """Each field's column by its usual names: exact names first, then a name contained."""
+    found: dict[str, str] = {}
+    names = {name: normalise(name.replace("_", " ")) for name in header if name}
+    for exact in (True, False):
+        for field_name, synonyms in COLUMN_NAMES.items():
+            if field_name in found:
+                continue
+            for name, plain in names.items():
+                if name in found.values():
+                    continue
+                if exact and plain in synonyms:
+                    found[field_name] = name
+                    break
+                if not exact and any(len(s) > 3 and s in plain for s in synonyms):
+                    found[field_name] = name
+                    break
+    return found
+
+
+def remembered_columns(plan: ActionPlan, header: list[str]) -> dict[str, str] | None:
+    """The columns of the organisation's latest import, if this file has them all."""
+    earlier = (
+        LedgerImport.objects.filter(
+            plan__participation__organisation_id=plan.participation.organisation_id
+        )
+        .exclude(columns={})
+        .exclude(state=ImportState.UPLOADED)
+        .order_by("-created_at")
+        .values_list("columns", flat=True)
+        .first()
+    )
+    if earlier and all(name in header for name in earlier.values()):
+        return dict(earlier)
+    return None
+
+
+def choose_columns(ledger_import: LedgerImport, columns: dict[str, str]) -> None:
+    """Save the columns and queue the reading, once the transaction commits."""
+    ledger_import.columns = {key: value for key, value in columns.items() if value}
+    ledger_import.state = ImportState.QUEUED
+    ledger_import.progress = 0
+    ledger_import.touched_at = timezone.now()
+    ledger_import.save(update_fields=["columns", "state", "progress", "touched_at"])
+    enqueue(ledger_import)
+
+
+def enqueue(ledger_import: LedgerImport) -> None:
+    from .tasks import import_ledger
+
+    pk = ledger_import.pk
+
+    def send() -> None:
+        try:
+            import_ledger.delay(pk)
+        except Exception:  # the page offers to start again
+            log.exception("Could not queue ledger import %s", pk)
+
+    transaction.on_commit(send)
+
+
+def stalled(ledger_import: LedgerImport, now: dt.datetime | None = None) -> bool:
+    """Queued or being read, with no sign of progress for a while: the worker may be gone."""
+    now = now or timezone.now()
+    return ledger_import.is_working and (
+        ledger_import.touched_at is None or now - ledger_import.touched_at > STALLED_AFTER
+    )
+
+
+def restart(ledger_import: LedgerImport) -> None:
+    choose_columns(ledger_import, ledger_import.columns)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Reading:
+    """What reading a ledger found: per account [sum, rows, name], and what it left out."""
+
+    totals: dict[str, list] = field(default_factory=dict)
+    rows_read: int = 0
+    rows_bad: int = 0
+    problems: list[dict] = field(default_factory=list)
+    other_years: Counter = field(default_factory=Counter)
+
+    def bad(self, line: int, reason: str) -> None:
+        self.rows_bad += 1
+        if len(self.problems) < LISTED_PROBLEMS:
+            self.problems.append({"line": line, "reason": reason})
+
+    @property
+    def total(self) -> Decimal:
+        return sum((entry[0] for entry in self.totals.values()), Decimal(0))
+
+
+def read_ledger(
+    binary,
+    columns: dict[str, str],
+    year: int,
+    *,
+    progress: Callable[[int, float | None], None] | None = None,
+) -> Reading:
+    """Sum a ledger file per account. Raises ImportError_ when the file cannot be used."""
+    try:
+        table = open_table(binary)
+    except TableError as error:
+        raise ImportError_(str(error)) from error
+    try:
+        return _read(table, columns, year, progress)
+    except TableError as error:
+        raise ImportError_(str(error)) from error
+    finally:
+        table.close()
+
+
+def _read(table, columns, year, progress) -> Reading:
+    index = {}
+    for field_name, name in columns.items():
+        if name not in table.header:
+            raise ImportError_(
+                _("The file has no column “%(name)s”. Choose the columns again.") % {"name": name}
+            )
+        index[field_name] = table.header.index(name)
+    for field_name in REQUIRED:
+        if field_name not in index:
+            raise ImportError_(_("Choose the column of the account number and of the amount."))
+    account_at = index[LedgerColumn.ACCOUNT]
+    amount_at = index[LedgerColumn.AMOUNT]
+    name_at = index.get(LedgerColumn.ACCOUNT_NAME)
+    date_at = index.get(LedgerColumn.DATE)
+    widest = max(index.values())
+    years: dict[str, int | None] = {}
+    result = Reading()
+    totals = result.totals
+    seen = 0
+    for line, cells in table.rows():
+        seen += 1
+        if progress is not None and seen % PROGRESS_EVERY == 0:
+            progress(seen, table.progress())
+        if len(cells) <= widest:
+            result.bad(line, _("The row has fewer columns than the header."))
+            continue
+        if date_at is not None:
+            text = cells[date_at]
+            found = years.get(text, 0)
+            if found == 0:
+                found = year_of(text)
+                if len(years) < 100_000:
+                    years[text] = found
+            if found is None:
+                result.bad(line, _("“%(value)s” is not a date.") % {"value": text[:40]})
+                continue
+            if found != year:
+                result.other_years[found] += 1
+                continue
+        text = cells[amount_at]
+        try:
+            amount = _number(text)
+        except NumberError:
+            result.bad(line, _("“%(value)s” is not an amount.") % {"value": text[:40]})
+            continue
+        account = cells[account_at].strip()
+        if not account:
+            result.bad(line, _("The account number is missing."))
+            continue
+        entry = totals.get(account)
+        if entry is None:
+            if len(account) > 50:
+                result.bad(line, _("The account number is longer than 50 characters."))
+                continue
+            if len(totals) >= MAX_ACCOUNTS:
+                raise ImportError_(
+                    _(
+                        "The file has more than %(count)s different accounts. Is the account "
+                        "column the right one?"
+                    )
+                    % {"count": MAX_ACCOUNTS}
+                )
+            entry = totals[account] = [Decimal(0), 0, ""]
+        entry[0] += amount
+        entry[1] += 1
+        if name_at is not None and not entry[2]:
+            entry[2] = cells[name_at].strip()[:300]
+        result.rows_read += 1
+    if progress is not None:
+        progress(seen, 1.0)
+    return result
+
+
+def _number(text: str) -> Decimal:
+    """``parse_number`` with a fast path for the plain forms most files use."""
+    if "_" not in text and " " not in text and "\u00a0" not in text:
+        candidate = text.replace(",", ".") if "." not in text else None
+        if candidate is not None:
+            try:
+                value = Decimal(candidate)
+            except InvalidOperation:
+                pass
+            else:
+                if value.is_finite():
+                    return value
+                raise NumberError(text)
+    return parse_number(text)
+
+
+def year_of(text: str) -> int | None:
+    """The year of a voucher date written 31.12.2021, 2021-12-31(T…), 31/12/2021 or 20211231."""
+    text = text.strip()
+    try:
+        if "." in text:
+            day, month, rest = text.split(".", 2)
+            value = dt.date(int(rest[:4]), int(month), int(day))
+        elif "-" in text:
+            value = dt.date.fromisoformat(text[:10])
+        elif "/" in text:
+            day, month, rest = text.split("/", 2)
+            value = dt.date(int(rest[:4]), int(month), int(day))
+        elif len(text) == 8 and text.isdigit():
+            value = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        else:
+            return None
+    except ValueError:
+        return None
+    return value.year
+
+
+# ---------------------------------------------------------------- the task's work
+
+
+def run(import_id: int) -> None:
+    """Read a queued import. Safe to call twice: only one call claims it."""
+    now = timezone.now()
+    claimed = LedgerImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, started_at=now, touched_at=now, progress=0
+    )
+    if not claimed:
+        return
+    ledger_import = LedgerImport.objects.select_related("file", "plan").get(pk=import_id)
+
+    def progress(rows: int, share: float | None) -> None:
+        LedgerImport.objects.filter(pk=import_id).update(
+            rows_read=rows, progress=share or 0, touched_at=timezone.now()
+        )
+
+    try:
+        with ledger_import.file.file.open("rb") as binary:
+            reading = read_ledger(
+                binary, ledger_import.columns, ledger_import.year, progress=progress
+            )
+        if not reading.totals:
+            raise ImportError_(_no_rows_message(reading, ledger_import.year))
+    except ImportError_ as error:
+        _fail(ledger_import, error.message)
+        return
+    except Exception:
+        log.exception("Ledger import %s failed", import_id)
+        _fail(ledger_import, _("The file could not be read. Please try again or contact staff."))
+        raise
+    with transaction.atomic():
+        ledger_import.totals.all().delete()
+        LedgerAccountTotal.objects.bulk_create(
+            (
+                LedgerAccountTotal(
+                    ledger_import=ledger_import,
+                    account=account,
+                    name=name,
+                    amount_eur=amount.quantize(Decimal("0.01")),
+                    rows=rows,
+                )
+                for account, (amount, rows, name) in reading.totals.items()
+            ),
+            batch_size=1000,
+        )
+        ledger_import.rows_read = reading.rows_read
+        ledger_import.rows_bad = reading.rows_bad
+        ledger_import.problems = reading.problems
+        ledger_import.other_years = {
+            str(year): count for year, count in sorted(reading.other_years.items())
+        }
+        ledger_import.total_eur = reading.total.quantize(Decimal("0.01"))
+        ledger_import.progress = 1
+        ledger_import.finished_at = ledger_import.touched_at = timezone.now()
+        ledger_import.state = ImportState.REVIEW
+        ledger_import.error = ""
+        ledger_import.save()
+        if not reading.rows_bad:
+            apply(ledger_import, by=ledger_import.created_by)
+
+
+def _no_rows_message(reading: Reading, year: int) -> str:
+    if reading.other_years:
+        years = ", ".join(str(y) for y in sorted(reading.other_years))
+        return _(
+            "No row is dated in %(year)s (the file has rows of %(years)s). Choose the year of "
+            "the file."
+        ) % {"year": year, "years": years}
+    if reading.rows_bad:
+        return _(
+            "None of the %(count)s rows could be read: are the account and amount columns the "
+            "right ones? The first problems are listed below."
+        ) % {"count": reading.rows_bad}
+    return _("The file has no rows under its header.")
+
+
+def _fail(ledger_import: LedgerImport, message: str) -> None:
+    LedgerImport.objects.filter(pk=ledger_import.pk).update(
+        state=ImportState.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        touched_at=timezone.now(),
+    )
+
+
+# ---------------------------------------------------------------- applying and mapping
+
+
+def apply(ledger_import: LedgerImport, *, by) -> None:
+    """Make this import the year's ledger, setting aside the one before, and recompute."""
+    plan = ledger_import.plan
+    with transaction.atomic():
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        LedgerImport.objects.filter(
+            plan=plan, year=ledger_import.year, state=ImportState.APPLIED
+        ).exclude(pk=ledger_import.pk).update(state=ImportState.REPLACED)
+        ledger_import.state = ImportState.APPLIED
+        ledger_import.applied_at = timezone.now()
+        ledger_import.save(update_fields=["state", "applied_at"])
+        _remember_accounts(ledger_import, by=by)
+        recompute(plan, ledger_import.year)
+        if plan.spend_year != ledger_import.year:
+            plan.spend_year = ledger_import.year
+            plan.save(update_fields=["spend_year"])
+
+
+def _remember_accounts(ledger_import: LedgerImport, *, by) -> None:
+    """New accounts join the organisation's list, unmapped; known ones keep their mapping."""
+    organisation_id = ledger_import.plan.participation.organisation_id
+    known = set(
+        AccountMapping.objects.filter(organisation_id=organisation_id).values_list(
+            "account", flat=True
+        )
+    )
+    AccountMapping.objects.bulk_create(
+        (
+            AccountMapping(organisation_id=organisation_id, account=total.account, name=total.name)
+            for total in ledger_import.totals.all()
+            if total.account not in known
+        ),
+        batch_size=1000,
+    )
+
+
+def discard(ledger_import: LedgerImport) -> None:
+    """Forget an import that is not in use, and its file."""
+    if ledger_import.state == ImportState.APPLIED:
+        raise ValueError("An import in use is replaced, not discarded.")
+    stored = ledger_import.file
+    with transaction.atomic():
+        ledger_import.delete()
+        discard_file(stored)
+
+
+def recompute(plan: ActionPlan, year: int) -> None:
+    """The year's ledger spend per category, from the applied import and the mapping.
+
+    A category keeps its own factor and justification across recomputations.
+    Hand-entered spend of a category the ledger has no spend for stays; a
+    category whose mapped accounts net to zero or less (credit notes) has no
+    spend from the ledger.
+    """
+    applied = LedgerImport.objects.filter(plan=plan, year=year, state=ImportState.APPLIED).first()
+    sums: dict[int, Decimal] = defaultdict(Decimal)
+    if applied is not None:
+        mapping = dict(
+            AccountMapping.objects.filter(
+                organisation_id=plan.participation.organisation_id,
+                category__isnull=False,
+                excluded=False,
+            ).values_list("account", "category_id")
+        )
+        for account, amount in applied.totals.values_list("account", "amount_eur"):
+            if account in mapping:
+                sums[mapping[account]] += amount
+    with transaction.atomic():
+        existing = {
+            row.category_id: row for row in CategorySpend.objects.filter(plan=plan, year=year)
+        }
+        for category_id, row in existing.items():
+            if row.source == SpendSource.LEDGER and sums.get(category_id, 0) <= 0:
+                row.delete()
+        for category_id, amount in sums.items():
+            if amount <= 0:
+                continue
+            row = existing.get(category_id)
+            if row is None:
+                CategorySpend.objects.create(
+                    plan=plan,
+                    year=year,
+                    category_id=category_id,
+                    amount_eur=amount,
+                    source=SpendSource.LEDGER,
+                )
+            elif row.amount_eur != amount or row.source != SpendSource.LEDGER:
+                row.amount_eur, row.source = amount, SpendSource.LEDGER
+                row.save(update_fields=["amount_eur", "source", "updated_at"])
+
+
+@dataclass
+class AccountRow:
+    total: LedgerAccountTotal
+    mapping: AccountMapping | None
+    suggestion: ProcurementCategory | None
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.mapping is not None and self.mapping.is_mapped
+
+
+@dataclass
+class Accounts:
+    ledger_import: LedgerImport | None
+    rows: list[AccountRow]
+
+    @property
+    def unmapped(self) -> list[AccountRow]:
+        return [row for row in self.rows if not row.is_mapped]
+
+    @property
+    def unmapped_total(self) -> Decimal:
+        return sum((row.total.amount_eur for row in self.unmapped), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.total.amount_eur for row in self.rows), Decimal(0))
+
+    @property
+    def unmapped_share(self) -> Decimal:
+        total = self.total
+        return (self.unmapped_total * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
+
+
+def applied_import(plan: ActionPlan, year: int | None = None) -> LedgerImport | None:
+    return (
+        LedgerImport.objects.filter(
+            plan=plan, year=year or plan.spend_year, state=ImportState.APPLIED
+        )
+        .select_related("file")
+        .first()
+    )
+
+
+def accounts(plan: ActionPlan, year: int | None = None) -> Accounts:
+    """The applied import's accounts with their mapping, or else a suggestion; three queries."""
+    ledger_import = applied_import(plan, year)
+    if ledger_import is None:
+        return Accounts(None, [])
+    mappings = {
+        m.account: m
+        for m in AccountMapping.objects.filter(
+            organisation_id=plan.participation.organisation_id
+        ).select_related("category")
+    }
+    suggest = Suggester(ProcurementCategory.objects.filter(is_active=True).exclude(keywords=""))
+    rows = []
+    for total in ledger_import.totals.order_by("-amount_eur", "account"):
+        mapping = mappings.get(total.account)
+        suggestion = None
+        if mapping is None or not mapping.is_mapped:
+            suggestion = suggest(total.name or (mapping.name if mapping else ""))
+        rows.append(AccountRow(total, mapping, suggestion))
+    return Accounts(ledger_import, rows)
+
+
+EXCLUDED = "-"
+
+
+def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:
+    """Map accounts: ``choices`` is account → category code, ``EXCLUDED``, or ``""`` (unmapped).
+
+    Returns how many accounts changed; the analysis is recomputed once.
+    """
+    organisation_id = plan.participation.organisation_id
+    categories = dict(ProcurementCategory.objects.values_list("code", "pk"))
+    changed = 0
+    with transaction.atomic():
+        existing = {
+            m.account: m
+            for m in AccountMapping.objects.select_for_update().filter(
+                organisation_id=organisation_id, account__in=list(choices)
+            )
+        }
+        for account, choice in choices.items():
+            category_id = categories.get(choice)
+            excluded = choice == EXCLUDED
+            mapping = existing.get(account)
+            if mapping is None:
+                mapping = AccountMapping(organisation_id=organisation_id, account=account)
+            elif mapping.category_id == category_id and mapping.excluded == excluded:
+                continue
+            mapping.category_id, mapping.excluded, mapping.updated_by = category_id, excluded, by
+            mapping.save()
+            changed += 1
+        if changed:
+            for year in LedgerImport.objects.filter(
+                plan=plan, state=ImportState.APPLIED
+            ).values_list("year", flat=True):
+                recompute(plan, year)
+    return changed
+
+
+def working_import(plan: ActionPlan) -> LedgerImport | None:
+    """The latest import still being chosen, read or reviewed."""
+    return (
+        plan.ledger_imports.filter(
+            Q(state=ImportState.UPLOADED)
+            | Q(state=ImportState.QUEUED)
+            | Q(state=ImportState.RUNNING)
+            | Q(state=ImportState.REVIEW)
+        )
+        .order_by("-created_at")
+        .first()
+    )

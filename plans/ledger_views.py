@@ -1,0 +1,219 @@
+"""The purchase-ledger import: upload, columns, progress, review, and the accounts' categories."""
+
+import itertools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from academy.access import get_participation_or_404, is_member, require_member
+
+from . import ledger, services
+from .ledger_forms import ColumnsForm, MappingForm, UploadForm
+from .models import ImportState, ProcurementCategory
+from .tabular import TableError, open_table
+
+PREVIEW_ROWS = 5
+
+
+def _plan(request, participation_id: int):
+    found = get_participation_or_404(request, participation_id)
+    member = is_member(request.user, found.organisation_id)
+    try:
+        action_plan = services.plan_for(found, create=member)
+    except services.PlanError as error:
+        messages.error(request, error.message)
+        return found, None, member
+    if action_plan is None:
+        raise Http404("The action plan has not been started.")
+    return found, action_plan, member
+
+
+def _import_of(action_plan, import_id: int):
+    return get_object_or_404(
+        action_plan.ledger_imports.select_related("file", "created_by"), pk=import_id
+    )
+
+
+@login_required
+def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
+    """Upload a purchase-invoice file; what is in use, and earlier imports."""
+    found, action_plan, member = _plan(request, participation)
+    if action_plan is None:
+        return redirect("plans:plan", participation=found.pk)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"year": action_plan.spend_year}
+    )
+    if request.method == "POST":
+        require_member(request, found)
+        if form.is_valid():
+            try:
+                started = ledger.start(
+                    action_plan,
+                    form.cleaned_data["file"],
+                    year=form.cleaned_data["year"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                return redirect(
+                    "plans:ledger_columns", participation=found.pk, import_id=started.pk
+                )
+    imports = action_plan.ledger_imports.select_related("file", "created_by").order_by(
+        "-created_at"
+    )[:20]
+    return render(
+        request,
+        "plans/ledger.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "form": form,
+            "imports": imports,
+            "applied": ledger.applied_import(action_plan),
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
+    """Say which column is which, with the file's first rows to look at."""
+    found, action_plan, _member = _plan(request, participation)
+    require_member(request, found)
+    if action_plan is None:
+        raise Http404
+    chosen = _import_of(action_plan, import_id)
+    if chosen.state not in {ImportState.UPLOADED, ImportState.FAILED}:
+        return redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
+    try:
+        header, preview = _preview(chosen)
+    except TableError as error:
+        messages.error(request, str(error))
+        return redirect("plans:ledger", participation=found.pk)
+    form = ColumnsForm(request.POST or None, header=header, initial=chosen.columns)
+    if request.method == "POST" and form.is_valid():
+        ledger.choose_columns(chosen, form.cleaned_data)
+        return redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
+    return render(
+        request,
+        "plans/ledger_columns.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "ledger_import": chosen,
+            "form": form,
+            "header": header,
+            "preview": preview,
+        },
+    )
+
+
+def _preview(chosen) -> tuple[list[str], list[list[str]]]:
+    with chosen.file.file.open("rb") as binary:
+        table = open_table(binary)
+        try:
+            rows = [cells for _line, cells in itertools.islice(table.rows(), PREVIEW_ROWS)]
+        finally:
+            table.close()
+    return table.header, rows
+
+
+@login_required
+def ledger_import(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
+    """An import's progress, then what it read: apply it, discard it, or start it again."""
+    found, action_plan, member = _plan(request, participation)
+    if action_plan is None:
+        raise Http404
+    chosen = _import_of(action_plan, import_id)
+    if request.method == "POST":
+        require_member(request, found)
+        action = request.POST.get("action")
+        back = redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
+        if action == "apply" and chosen.state == ImportState.REVIEW:
+            ledger.apply(chosen, by=request.user)
+            messages.success(request, _("The import is in use and the analysis updated."))
+            return redirect("plans:ledger_accounts", participation=found.pk)
+        if action == "discard" and chosen.state != ImportState.APPLIED and not chosen.is_working:
+            ledger.discard(chosen)
+            messages.success(request, _("The import has been discarded. Nothing was changed."))
+            return redirect("plans:ledger", participation=found.pk)
+        if action == "restart" and ledger.stalled(chosen):
+            ledger.restart(chosen)
+            messages.success(request, _("The file is being read again."))
+            return back
+        messages.error(request, _("That cannot be done to this import any more."))
+        return back
+    return render(
+        request,
+        "plans/ledger_import.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "ledger_import": chosen,
+            "stalled": ledger.stalled(chosen),
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+@require_GET
+def ledger_progress(request: HttpRequest, participation: int, import_id: int) -> JsonResponse:
+    """The import's state for the progress page to poll."""
+    found, action_plan, _member = _plan(request, participation)
+    if action_plan is None:
+        raise Http404
+    chosen = get_object_or_404(action_plan.ledger_imports, pk=import_id)
+    return JsonResponse(
+        {
+            "state": chosen.state,
+            "label": chosen.get_state_display(),
+            "percent": chosen.percent,
+            "rows": chosen.rows_read,
+            "working": chosen.is_working,
+            "url": reverse(
+                "plans:ledger_import", kwargs={"participation": found.pk, "import_id": chosen.pk}
+            ),
+        }
+    )
+
+
+@login_required
+def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
+    """Each account of the ledger in use, with its category: mapped, suggested or left out."""
+    found, action_plan, member = _plan(request, participation)
+    if action_plan is None:
+        return redirect("plans:plan", participation=found.pk)
+    found_accounts = ledger.accounts(action_plan)
+    only_unmapped = request.GET.get("show") == "unmapped"
+    rows = found_accounts.unmapped if only_unmapped else found_accounts.rows
+    categories = ProcurementCategory.objects.filter(is_active=True)
+    form = MappingForm(request.POST or None, rows=rows, categories=categories)
+    if request.method == "POST":
+        require_member(request, found)
+        if form.is_valid():
+            changed = ledger.save_mapping(action_plan, form.choices(), by=request.user)
+            messages.success(
+                request,
+                _("%(count)s accounts were changed and the analysis updated.") % {"count": changed},
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "plans/ledger_accounts.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "accounts": found_accounts,
+            "form": form,
+            "only_unmapped": only_unmapped,
+            "is_member": member,
+        },
+    )
