@@ -74,9 +74,17 @@ class Table:
     """
 
     header: list[str]
+    raw_encoding: str | None = None
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         raise NotImplementedError
+
+    def raw_rows(self, maxsplit: int = -1) -> Iterator[tuple[int, list]]:
+        """Like ``rows()``; cells are bytes in ``raw_encoding`` when that is set, else text.
+
+        With ``maxsplit``, a row may end in one cell holding the rest of it.
+        """
+        return self.rows()
 
     def progress(self) -> float | None:
         raise NotImplementedError
@@ -86,40 +94,98 @@ class Table:
 
 
 class CsvTable(Table):
+    """CSV read line by line: a line without quotes is split as it is, which is most of a
+    finance system's export and several times faster; a line with quotes goes through the
+    csv module, which reads on for as many lines as a quoted field spans."""
+
     def __init__(self, binary: BinaryIO):
         self.binary = binary
         self.size = _size(binary)
         self.encoding = detect_encoding(binary)
+        binary.readline()
+        first_end = binary.tell()
+        binary.seek(0)
         self.text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         first = self.text.readline()
         self.delimiter = sniff_delimiter(first)
-        self.reader = csv.reader(itertools.chain([first], self.text), delimiter=self.delimiter)
+        self.lines = iter(self.text)
+        reader = csv.reader(itertools.chain([first], self.lines), delimiter=self.delimiter)
         try:
-            self.header = [name.strip() for name in next(self.reader)]
+            self.header = [name.strip() for name in next(reader)]
         except StopIteration:
             raise TableError(_("The file is empty.")) from None
         except csv.Error as error:
             raise TableError(_("The first row cannot be read as CSV.")) from error
+        self.line = reader.line_num
         _check_header(self.header)
+        # Bytes can be split as they are where the header took one line ending in \n:
+        # ; , and tab are single bytes that no multi-byte UTF-8 character contains.
+        self.header_end = None
+        if self.line == 1 and first.endswith("\n"):
+            self.header_end = first_end
 
-    def rows(self):
-        reader = self.reader
+    def raw_rows(self, maxsplit: int = -1):
+        """Rows as bytes, decoded only where needed: several times faster than text."""
+        if self.header_end is None:
+            yield from self.rows()
+            return
+        # The BOM is behind, in the header: the rest is plain UTF-8.
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        self.raw_encoding = encoding
+        binary = self.binary
+        self.text.detach()
+        binary.seek(self.header_end)
+        delimiter = self.delimiter.encode()
+        blank = b" \t\r\n" + delimiter
+        line = self.line
+        # Django's File iterates from the start again: read its lines without that.
+        source = iter(binary.readline, b"")
         try:
-            for row in reader:
-                if not row or not any(cell.strip() for cell in row):
-                    continue
-                yield reader.line_num, row
+            for data in source:
+                line += 1
+                if b'"' in data:
+                    lines = (chunk.decode(encoding) for chunk in itertools.chain([data], source))
+                    reader = csv.reader(lines, delimiter=self.delimiter)
+                    row = next(reader)
+                    line += reader.line_num - 1
+                    if any(cell.strip() for cell in row):
+                        yield line, [cell.encode(encoding) for cell in row]
+                elif data.strip(blank):
+                    yield line, data.rstrip(b"\r\n").split(delimiter, maxsplit)
         except csv.Error as error:
             raise TableError(
-                _("Line %(line)s cannot be read as CSV: %(error)s")
-                % {"line": reader.line_num, "error": error}
+                _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": error}
             ) from error
+        finally:
+            self.line = line
+
+    def rows(self):
+        delimiter, lines, line = self.delimiter, self.lines, self.line
+        blank = " \t\r\n" + delimiter
+        try:
+            for text in lines:
+                line += 1
+                if '"' in text:
+                    reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter)
+                    row = next(reader)
+                    line += reader.line_num - 1
+                    if any(cell.strip() for cell in row):
+                        yield line, row
+                elif text.strip(blank):
+                    yield line, text.rstrip("\r\n").split(delimiter)
+        except csv.Error as error:
+            raise TableError(
+                _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": error}
+            ) from error
+        finally:
+            self.line = line
 
     def progress(self) -> float | None:
         return min(self.binary.tell() / self.size, 1.0) if self.size else None
 
     def close(self) -> None:
-        self.text.detach()
+        if self.raw_encoding is None:
+            self.text.detach()
 
 
 class XlsxTable(Table):
