@@ -77,6 +77,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.reductionmeasure": ("view",),
     "plans.pilotprocurement": ("view",),
     "plans.pilotmilestone": ("view",),
+    "plans.categoryplan": ("view",),
+    "plans.operatingmodel": ("view",),
+    "plans.actionitem": ("view",),
 }
 
 
