@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.purposes import Purpose, register
 
+from .models import ActionItemState
+
 
 def _action_item_sample() -> dict:
     return {
@@ -13,7 +15,7 @@ def _action_item_sample() -> dict:
         "organisation": "Esimerkkilän kaupunki",
         "title": "Ruokapalveluiden markkinavuoropuhelu",
         "due": dt.date(2022, 9, 30),
-        "state": "Avoin",
+        "state": ActionItemState.OPEN.label,
         "url": "https://example.fi/workspace/1/plan/actions/1/",
         "contact_email": "akatemia@example.fi",
     }

@@ -402,4 +402,5 @@ def test_the_reminder_is_in_the_owner_s_language(item, colleague):
     mail = mails("action_item_reminder")[0]
     assert mail.language == "en"
     assert mail.subject.startswith("Reminder: Markkinavuoropuhelu is due by")
+    assert "its state is now: Open." in mail.body_text
     assert "/en/workspace/" in mail.body_text
