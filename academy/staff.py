@@ -79,6 +79,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.pilotmilestone": ("view",),
     "plans.ledgerimport": ("view",),
     "plans.accountmapping": ("view",),
+    "plans.categoryplan": ("view",),
+    "plans.operatingmodel": ("view",),
+    "plans.actionitem": ("view",),
 }
 
 

@@ -17,11 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .factor_import import FactorImportError, import_factor_set
 from .models import (
+    ActionItem,
     ActionPlan,
     CategoryFactor,
+    CategoryPlan,
     CategorySpend,
     EmissionFactor,
     FactorSet,
+    OperatingModel,
     ProcurementCategory,
     ReductionMeasure,
     SuggestedMeasure,
@@ -231,3 +234,40 @@ class ReductionMeasureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The team writes these in its workspace; staff look."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CategoryPlan)
+class CategoryPlanAdmin(ReadOnlyAdmin):
+    list_display = ["category", "plan", "owner", "starts_on", "ends_on", "updated_at"]
+    list_filter = ["plan__participation__cohort", "category"]
+    list_select_related = ["plan__participation__organisation", "category", "owner"]
+
+
+@admin.register(OperatingModel)
+class OperatingModelAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "sections_written", "review_month", "updated_at"]
+    list_filter = ["plan__participation__cohort"]
+    list_select_related = ["plan__participation__organisation"]
+
+    @admin.display(description=_("sections written"))
+    def sections_written(self, model: OperatingModel) -> str:
+        filled, total = model.filled_sections()
+        return f"{filled}/{total}"
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ReadOnlyAdmin):
+    list_display = ["title", "plan", "owner", "due", "state", "done_at"]
+    list_filter = ["state", "plan__participation__cohort"]
+    list_select_related = ["plan__participation__organisation", "owner"]
+    search_fields = ["title"]

@@ -5,12 +5,16 @@ the factor came from: a factor set (named, versioned, licensed) or an override
 the organisation justified.
 """
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -645,3 +649,286 @@ class LedgerAccountTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount_eur}"
+
+
+class Recorded(models.Model):
+    """When a row was last changed and by whom, for a change history."""
+
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CategoryPlan(Recorded):
+    """How the organisation will cut the emissions of one category it chose to work on."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="category_plans",
+        verbose_name=_("action plan"),
+    )
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.PROTECT,
+        related_name="implementation_plans",
+        verbose_name=_("category"),
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    criteria = models.TextField(
+        _("criteria to use"), blank=True, help_text=_("The low-carbon criteria to use in tenders.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="category_plans",
+        verbose_name=_("owner"),
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    schedule_note = models.TextField(_("schedule"), blank=True)
+    indicators = models.TextField(
+        _("indicators"), blank=True, help_text=_("How progress is measured.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("category implementation plan")
+        verbose_name_plural = _("category implementation plans")
+        ordering = ["plan", "category__position", "category__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "category"],
+                name="categoryplan_once_per_category",
+                violation_error_message=_(
+                    "The plan already has an implementation plan for this category."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="categoryplan_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+
+
+class Month(models.IntegerChoices):
+    JANUARY = 1, _("January")
+    FEBRUARY = 2, _("February")
+    MARCH = 3, _("March")
+    APRIL = 4, _("April")
+    MAY = 5, _("May")
+    JUNE = 6, _("June")
+    JULY = 7, _("July")
+    AUGUST = 8, _("August")
+    SEPTEMBER = 9, _("September")
+    OCTOBER = 10, _("October")
+    NOVEMBER = 11, _("November")
+    DECEMBER = 12, _("December")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the operating model: its fields and the guidance shown to the team."""
+
+    key: str
+    title: str | Promise
+    guidance: str | Promise
+    fields: tuple[str, ...]
+
+
+OPERATING_MODEL_SECTIONS = (
+    Section(
+        "goals",
+        _("Goals and the link to climate targets and strategy"),
+        _(
+            "What low-carbon procurement should achieve, and how it serves the organisation's "
+            "climate targets and strategy. Name the targets and documents it follows from."
+        ),
+        ("goals", "climate_targets"),
+    ),
+    Section(
+        "roles",
+        _("Roles and responsibilities"),
+        _(
+            "Who does what: who decides, who prepares the procurements, who sets the criteria "
+            "and who follows them up. The team's members are listed next to this section."
+        ),
+        ("roles",),
+    ),
+    Section(
+        "process",
+        _("Low carbon in each step of the procurement process"),
+        _(
+            "How low carbon is considered in planning the procurement, in the market dialogue, "
+            "in the criteria and in managing the contract."
+        ),
+        ("planning", "market_dialogue", "criteria", "contract_management"),
+    ),
+    Section(
+        "monitoring",
+        _("Monitoring and indicators"),
+        _("What is measured, how often, from which data, and who reports it to whom."),
+        ("monitoring",),
+    ),
+    Section(
+        "improvement",
+        _("Continuous improvement"),
+        _(
+            "How the operating model is reviewed every year, and how the review is tied to the "
+            "organisation's climate work and responsibility management."
+        ),
+        ("improvement", "review_month"),
+    ),
+)
+
+
+class OperatingModel(Recorded):
+    """How the organisation runs low-carbon procurement from now on, section by section."""
+
+    plan = models.OneToOneField(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="operating_model",
+        verbose_name=_("action plan"),
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    climate_targets = models.TextField(_("link to the climate targets and strategy"), blank=True)
+    roles = models.TextField(_("roles and responsibilities"), blank=True)
+    planning = models.TextField(_("planning the procurement"), blank=True)
+    market_dialogue = models.TextField(_("market dialogue"), blank=True)
+    criteria = models.TextField(_("criteria"), blank=True)
+    contract_management = models.TextField(_("contract management"), blank=True)
+    monitoring = models.TextField(_("monitoring and indicators"), blank=True)
+    improvement = models.TextField(_("yearly review and improvement"), blank=True)
+    review_month = models.PositiveSmallIntegerField(
+        _("month of the yearly review"), choices=Month.choices, null=True, blank=True
+    )
+
+    sections = OPERATING_MODEL_SECTIONS
+
+    class Meta:
+        verbose_name = _("operating model")
+        verbose_name_plural = _("operating models")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+    def is_filled(self, section: Section) -> bool:
+        """A section is filled when every one of its fields has something in it."""
+        values = [getattr(self, name) for name in section.fields]
+        return all(value is not None and str(value).strip() for value in values)
+
+    def filled_sections(self) -> tuple[int, int]:
+        """(sections filled, sections in all), for progress displays."""
+        return sum(self.is_filled(section) for section in self.sections), len(self.sections)
+
+
+class ActionItemState(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class PlanSection(models.TextChoices):
+    PILOT = "pilot", _("Pilot procurement")
+    OPERATING_MODEL = "operating_model", _("Operating model")
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def not_done(self) -> "ActionItemQuerySet":
+        return self.exclude(state=ActionItemState.DONE)
+
+    def owned_by_a_member(self) -> "ActionItemQuerySet":
+        """Items whose owner is still on the team of the plan's organisation."""
+        from academy.models import Membership
+
+        return self.filter(
+            models.Exists(
+                Membership.objects.filter(
+                    user=models.OuterRef("owner"),
+                    organisation=models.OuterRef("plan__participation__organisation"),
+                )
+            )
+        )
+
+
+class ActionItem(Recorded):
+    """Something a team member has to get done by a date, for the plan."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        verbose_name=_("action plan"),
+    )
+    title = models.CharField(pgettext_lazy("name of a thing", "title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="action_items",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=ActionItemState.choices, default=ActionItemState.OPEN
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    category = models.ForeignKey(
+        ProcurementCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("category"),
+    )
+    section = models.CharField(
+        _("part of the plan"), max_length=20, choices=PlanSection.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["plan", "due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__isnull=True) | models.Q(section=""),
+                name="actionitem_category_or_section",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.category_id and self.section:
+            raise ValidationError(
+                {"section": _("Link the item either to a category or to a part of the plan.")}
+            )
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.state != ActionItemState.DONE and self.due < today

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, views
+from . import ledger_views, section_views, views
 
 app_name = "plans"
 
@@ -38,5 +38,48 @@ urlpatterns = [
         "workspace/<int:participation>/plan/ledger/accounts/",
         ledger_views.ledger_accounts,
         name="ledger_accounts",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "workspace/<int:participation>/plan/implementation/",
+        section_views.category_plans,
+        name="category_plans",
+    ),
+    path(
+        "workspace/<int:participation>/plan/categories/<slug:code>/implementation/",
+        section_views.category_plan,
+        name="category_plan",
+    ),
+    path(
+        "workspace/<int:participation>/plan/operating-model/",
+        section_views.operating_model,
+        name="operating_model",
+    ),
+    path(
+        "workspace/<int:participation>/plan/actions/",
+        section_views.action_items,
+        name="action_items",
+    ),
+    path(
+        "workspace/<int:participation>/plan/actions/new/",
+        section_views.action_item_add,
+        name="action_item_add",
+    ),
+    path(
+        "workspace/<int:participation>/plan/actions/<int:item_id>/",
+        section_views.action_item,
+        name="action_item",
+    ),
+    path(
+        "workspace/<int:participation>/plan/actions/<int:item_id>/delete/",
+        section_views.action_item_delete,
+        name="action_item_delete",
+    ),
+    path(
+        "workspace/<int:participation>/plan/timeline/",
+        section_views.timeline,
+        name="timeline",
     ),
 ]

@@ -1,0 +1,236 @@
+"""The plan's sections: category implementation plans, operating model, action items, timeline.
+
+Members of the organisation write; programme staff read; anyone else gets 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.access import get_participation_or_404, is_member, require_member
+from academy.models import Membership
+
+from . import sections, services
+from .models import (
+    ActionItem,
+    ActionItemState,
+    CategoryPlan,
+    OperatingModel,
+    ProcurementCategory,
+    ReductionMeasure,
+)
+from .section_forms import ActionItemForm, CategoryPlanForm, OperatingModelForm
+
+
+def _plan_or_404(request: HttpRequest, participation_id: int):
+    found = get_participation_or_404(request, participation_id)
+    action_plan = services.plan_for(found, create=False)
+    if action_plan is None:
+        raise Http404("The action plan has not been started.")
+    return found, action_plan, is_member(request.user, found.organisation_id)
+
+
+@login_required
+def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
+    """Every category implementation plan of the organisation, and a way to start one."""
+    found, action_plan, member = _plan_or_404(request, participation)
+    rows = (
+        CategoryPlan.objects.filter(plan=action_plan)
+        .select_related("category", "owner")
+        .annotate(
+            measure_count=Count(
+                "category__measures", filter=Q(category__measures__plan=action_plan)
+            )
+        )
+    )
+    planned = [row.category_id for row in rows]
+    return render(
+        request,
+        "plans/category_plans.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "rows": rows,
+            "unplanned": ProcurementCategory.objects.filter(is_active=True).exclude(pk__in=planned),
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+def category_plan(request: HttpRequest, participation: int, code: str) -> HttpResponse:
+    """A category's implementation plan, with the category's measures beside it."""
+    found, action_plan, member = _plan_or_404(request, participation)
+    chosen = get_object_or_404(ProcurementCategory, code=code)
+    existing = (
+        CategoryPlan.objects.filter(plan=action_plan, category=chosen)
+        .select_related("owner", "updated_by")
+        .first()
+    )
+    form = CategoryPlanForm(
+        request.POST or None, instance=existing, organisation_id=found.organisation_id
+    )
+    if request.method == "POST":
+        require_member(request, found)
+        if request.POST.get("action") == "delete" and existing is not None:
+            existing.delete()
+            messages.success(request, _("The category's implementation plan has been removed."))
+            return redirect("plans:category_plans", participation=found.pk)
+        if form.is_valid():
+            row = form.save(commit=False)
+            row.plan, row.category = action_plan, chosen
+            sections.save_recorded(row, by=request.user)
+            messages.success(request, _("The category's implementation plan has been saved."))
+            return redirect("plans:category_plan", participation=found.pk, code=chosen.code)
+    return render(
+        request,
+        "plans/category_plan.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "category": chosen,
+            "category_plan": existing,
+            "measures": ReductionMeasure.objects.filter(plan=action_plan, category=chosen),
+            "form": form,
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
+    """The operating model, section by section, with guidance and the team beside its roles."""
+    found, action_plan, member = _plan_or_404(request, participation)
+    existing = OperatingModel.objects.filter(plan=action_plan).select_related("updated_by").first()
+    form = OperatingModelForm(request.POST or None, instance=existing)
+    if request.method == "POST":
+        require_member(request, found)
+        if form.is_valid():
+            row = form.save(commit=False)
+            row.plan = action_plan
+            sections.save_recorded(row, by=request.user)
+            messages.success(request, _("The operating model has been saved."))
+            return redirect("plans:operating_model", participation=found.pk)
+    shown = existing or OperatingModel(plan=action_plan)
+    return render(
+        request,
+        "plans/operating_model.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "model": existing,
+            "sections": [(section, shown.is_filled(section)) for section in shown.sections],
+            "filled": shown.filled_sections(),
+            "team": Membership.objects.filter(organisation_id=found.organisation_id)
+            .select_related("user")
+            .order_by("-is_contact", "user__name", "user__email"),
+            "form": form,
+            "is_member": member,
+        },
+    )
+
+
+@login_required
+def action_items(request: HttpRequest, participation: int) -> HttpResponse:
+    """The plan's action items: unfinished first, by due date."""
+    found, action_plan, member = _plan_or_404(request, participation)
+    items = (
+        ActionItem.objects.filter(plan=action_plan)
+        .select_related("owner", "category")
+        .annotate(
+            finished=Case(
+                When(state=ActionItemState.DONE, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("finished", "due", "pk")
+    )
+    today = timezone.localdate()
+    for item in items:
+        item.overdue = item.is_overdue(today)
+    return render(
+        request,
+        "plans/action_items.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "items": items,
+            "is_member": member,
+        },
+    )
+
+
+def _team_plan(request: HttpRequest, participation: int):
+    """For the pages only the team uses: the participation and its plan."""
+    found, action_plan, _member = _plan_or_404(request, participation)
+    require_member(request, found)
+    return found, action_plan
+
+
+def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> HttpResponse:
+    form = ActionItemForm(
+        request.POST or None, instance=item, organisation_id=found.organisation_id
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.plan = action_plan
+        sections.save_action_item(saved, by=request.user)
+        messages.success(request, _("The action item has been saved."))
+        return redirect("plans:action_items", participation=found.pk)
+    return render(
+        request,
+        "plans/action_item.html",
+        {"participation": found, "plan": action_plan, "item": item, "form": form},
+    )
+
+
+@login_required
+def action_item_add(request: HttpRequest, participation: int) -> HttpResponse:
+    found, action_plan = _team_plan(request, participation)
+    return _edit_action_item(request, found, action_plan, None)
+
+
+@login_required
+def action_item(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
+    found, action_plan = _team_plan(request, participation)
+    item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
+    return _edit_action_item(request, found, action_plan, item)
+
+
+@login_required
+def action_item_delete(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
+    """Removing an item asks first."""
+    found, action_plan = _team_plan(request, participation)
+    item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, _("The action item has been removed."))
+        return redirect("plans:action_items", participation=found.pk)
+    return render(
+        request,
+        "plans/action_item_delete.html",
+        {"participation": found, "plan": action_plan, "item": item},
+    )
+
+
+@login_required
+def timeline(request: HttpRequest, participation: int) -> HttpResponse:
+    """The plan's dated parts in one list, earliest first."""
+    found, action_plan, member = _plan_or_404(request, participation)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "participation": found,
+            "plan": action_plan,
+            "events": sections.timeline(action_plan, today),
+            "today": today,
+            "is_member": member,
+        },
+    )

@@ -1,0 +1,110 @@
+"""The plan's sections: category implementation plans, the operating model and action items.
+
+Every change records who made it (``updated_by``); the timeline puts the dated
+parts of the plan in one list.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActionItem,
+    ActionItemState,
+    ActionPlan,
+    CategoryPlan,
+    PilotMilestone,
+    PilotProcurement,
+)
+
+
+def team(organisation_id: int) -> models.QuerySet:
+    """The people on the organisation's team: the only ones who may own a part of its plan."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation_id=organisation_id)
+        .order_by("name", "email")
+    )
+
+
+def save_recorded(row: models.Model, *, by) -> models.Model:
+    row.updated_by = by
+    row.save()
+    return row
+
+
+def save_action_item(item: ActionItem, *, by, now: dt.datetime | None = None) -> ActionItem:
+    """Save the item; becoming done records when, leaving done forgets it."""
+    if item.state == ActionItemState.DONE:
+        item.done_at = item.done_at or now or timezone.now()
+    else:
+        item.done_at = None
+    return save_recorded(item, by=by)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated thing on the plan's timeline."""
+
+    date: dt.date
+    kind: str | Promise
+    title: str
+    url: str
+    owner: str = ""
+    state: str | Promise = ""
+    overdue: bool = False
+
+
+def timeline(plan: ActionPlan, today: dt.date) -> list[Event]:
+    """Action items, the pilot's milestones and tender date, and category plans' schedules."""
+    events = [*_items(plan, today), *_pilot(plan, today), *_category_plans(plan)]
+    return sorted(events, key=lambda event: event.date)
+
+
+def _items(plan: ActionPlan, today: dt.date):
+    items = ActionItem.objects.filter(plan=plan).select_related("owner")
+    for item in items:
+        yield Event(
+            item.due,
+            _("Action item"),
+            item.title,
+            reverse("plans:action_items", args=[plan.participation_id]) + f"#item-{item.pk}",
+            owner=item.owner.get_full_name() if item.owner else "",
+            state=item.get_state_display(),
+            overdue=item.is_overdue(today),
+        )
+
+
+def _pilot(plan: ActionPlan, today: dt.date):
+    pilot = PilotProcurement.objects.filter(plan=plan).first()
+    if pilot is None:
+        return
+    url = reverse("plans:pilot", args=[plan.participation_id])
+    if pilot.planned_tender_date:
+        yield Event(pilot.planned_tender_date, _("Pilot's tender"), pilot.subject, url)
+    for milestone in PilotMilestone.objects.filter(pilot=pilot, due__isnull=False):
+        yield Event(
+            milestone.due,
+            _("Pilot milestone"),
+            milestone.title,
+            url,
+            state=_("Done") if milestone.done else _("Open"),
+            overdue=not milestone.done and milestone.due < today,
+        )
+
+
+def _category_plans(plan: ActionPlan):
+    rows = CategoryPlan.objects.filter(plan=plan).select_related("category", "owner")
+    for row in rows:
+        url = reverse("plans:category_plan", args=[plan.participation_id, row.category.code])
+        owner = row.owner.get_full_name() if row.owner else ""
+        if row.starts_on:
+            yield Event(row.starts_on, _("Category plan starts"), row.category.name, url, owner)
+        if row.ends_on:
+            yield Event(row.ends_on, _("Category plan ends"), row.category.name, url, owner)
