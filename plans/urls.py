@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "plans"
 
@@ -17,5 +17,15 @@ urlpatterns = [
         "workspace/<int:participation>/plan/measures/<int:measure_id>/",
         views.measure,
         name="measure",
+    ),
+    path(
+        "workspace/<int:participation>/plan/export/analysis.xlsx",
+        export_views.analysis_xlsx,
+        name="export_analysis",
+    ),
+    path(
+        "workspace/<int:participation>/plan/export/plan.pdf",
+        export_views.plan_pdf,
+        name="export_pdf",
     ),
 ]
