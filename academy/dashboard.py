@@ -1,12 +1,13 @@
-"""Staff's view of a running cohort: each organisation's pre-assignment and attendance.
+"""Staff's view of a running cohort: each organisation's pre-assignment, attendance and plan.
 
 A fixed number of queries, however many organisations, sessions and files.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 
 from .models import Cohort, Participation
 
@@ -23,15 +24,61 @@ class Cell:
 
 
 @dataclass
+class PlanProgress:
+    """How far the organisation's action plan has come: spend, measures, pilot."""
+
+    year: int
+    spend: Decimal | None = None  # in the plan's spend year, all sources
+    sources: list[str] = field(default_factory=list)
+    measures: int = 0
+    pilot_state: str | None = None
+
+
+@dataclass
 class Row:
     participation: Participation
     pre_assignment: object
     sessions: list[Cell] = field(default_factory=list)
     sparring: list = field(default_factory=list)
+    plan: PlanProgress | None = None
 
     @property
     def overdue(self) -> bool:
         return self.pre_assignment.overdue
+
+
+def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
+    """Each started plan's progress by participation id, in three queries."""
+    from plans.models import ActionPlan, CategorySpend, ReductionMeasure, SpendSource
+
+    in_cohort = {"plan__participation__cohort": cohort}
+    spend: dict[int, list[dict]] = {}
+    for row in (
+        CategorySpend.objects.filter(**in_cohort, year=F("plan__spend_year"))
+        .values("plan_id", "source")
+        .annotate(total=Sum("amount_eur"))
+        .order_by("plan_id", "source")
+    ):
+        spend.setdefault(row["plan_id"], []).append(row)
+    measures = dict(
+        ReductionMeasure.objects.filter(**in_cohort)
+        .values("plan_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("plan_id", "count")
+    )
+    progress = {}
+    for plan in ActionPlan.objects.filter(participation__cohort=cohort).select_related("pilot"):
+        entered = spend.get(plan.pk, [])
+        pilot = getattr(plan, "pilot", None)
+        progress[plan.participation_id] = PlanProgress(
+            year=plan.spend_year,
+            spend=sum((row["total"] for row in entered), Decimal(0)) if entered else None,
+            sources=[SpendSource(row["source"]).label for row in entered],
+            measures=measures.get(plan.pk, 0),
+            pilot_state=pilot.get_state_display() if pilot else None,
+        )
+    return progress
 
 
 def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
@@ -80,6 +127,7 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
         cohort=cohort, kind=SessionKind.SPARRING, state=SessionState.PUBLISHED
     ).order_by("starts_at"):
         sparring.setdefault(session.organisation_id, []).append(session)
+    plans = plan_progress(cohort)
     rows = []
     for participation in participations:
         organisation_id = participation.organisation_id
@@ -108,7 +156,7 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
                     "recorded": bool(found and found["n_recorded"]),
                 }
             )
-        rows.append(Row(participation, status, cells, own))
+        rows.append(Row(participation, status, cells, own, plans.get(participation.pk)))
     kickoff_published = any(s.kind == SessionKind.KICKOFF for s in joint)
     invitation_late = (
         cohort.kickoff_invitation_by is not None

@@ -1,20 +1,27 @@
 """Factor sets, categories and their mapping in the admin; action plans to look at."""
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.http import content_disposition_header
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from academy.access import is_programme_staff
+from academy.models import Cohort
+
+from .comparison import anonymised_xlsx, compare
+from .exports import XLSX_TYPE
 from .factor_import import FactorImportError, import_factor_set
 from .models import (
     ActionItem,
@@ -193,6 +200,9 @@ class ActionPlanAdmin(admin.ModelAdmin):
     list_select_related = ["participation__organisation", "participation__cohort", "factor_set"]
     readonly_fields = ["participation", "created_at"]
 
+    def get_urls(self):
+        return [*comparison_urls(self), *super().get_urls()]
+
 
 @admin.register(CategorySpend)
 class CategorySpendAdmin(admin.ModelAdmin):
@@ -271,3 +281,48 @@ class ActionItemAdmin(ReadOnlyAdmin):
     list_filter = ["state", "plan__participation__cohort"]
     list_select_related = ["plan__participation__organisation", "owner"]
     search_fields = ["title"]
+
+
+# Staff's comparison of a cohort's plans, reached from the cohort's dashboard.
+
+
+def comparison_urls(model_admin: admin.ModelAdmin) -> list:
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path(
+            "cohort/<int:pk>/comparison/",
+            wrap(partial(comparison_view, model_admin)),
+            name="plans_cohort_comparison",
+        ),
+        path(
+            "cohort/<int:pk>/comparison.xlsx",
+            wrap(comparison_export),
+            name="plans_cohort_comparison_export",
+        ),
+    ]
+
+
+def _cohort_for_programme_staff(request: HttpRequest, pk: int) -> Cohort:
+    if not is_programme_staff(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Cohort, pk=pk)
+
+
+def comparison_view(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
+    cohort = _cohort_for_programme_staff(request, pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Cohort._meta,
+        "cohort": cohort,
+        "title": gettext("Action plans compared: %(cohort)s") % {"cohort": cohort},
+        "standings": compare(cohort),
+    }
+    return TemplateResponse(request, "admin/plans/comparison.html", context)
+
+
+def comparison_export(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_programme_staff(request, pk)
+    response = HttpResponse(anonymised_xlsx(cohort), content_type=XLSX_TYPE)
+    filename = slugify(f"{cohort.name}-{gettext('action plans compared')}") + ".xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -6,6 +6,7 @@ factors its mapping names in the plan's factor set. A category with spend but
 no factor is listed apart: its emissions are unknown, not zero.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,18 +19,23 @@ KG_PER_TONNE = Decimal(1000)
 
 def category_factors(factor_set: FactorSet) -> dict[int, Decimal]:
     """Each mapped category's factor in the set: Σ share × factor / Σ share, in one query."""
+    return category_factors_of_sets([factor_set.pk]).get(factor_set.pk, {})
+
+
+def category_factors_of_sets(set_ids) -> dict[int, dict[int, Decimal]]:
+    """``category_factors`` of several sets at once, by set id, in one query."""
     rows = (
-        CategoryFactor.objects.filter(factor__factor_set=factor_set)
-        .values("category_id")
+        CategoryFactor.objects.filter(factor__factor_set__in=set_ids)
+        .values("factor__factor_set_id", "category_id")
         .annotate(weighted=Sum(F("share") * F("factor__kg_per_eur")), shares=Sum("share"))
     )
-    return {
-        row["category_id"]: (Decimal(row["weighted"]) / Decimal(row["shares"])).quantize(
-            Decimal("0.000001")
-        )
-        for row in rows
-        if row["shares"]
-    }
+    factors: dict[int, dict[int, Decimal]] = {}
+    for row in rows:
+        if row["shares"]:
+            factors.setdefault(row["factor__factor_set_id"], {})[row["category_id"]] = (
+                Decimal(row["weighted"]) / Decimal(row["shares"])
+            ).quantize(Decimal("0.000001"))
+    return factors
 
 
 @dataclass
@@ -68,11 +74,23 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(Decimal("0.01")) if whole else Decimal(0)
 
 
-def analyse(plan: ActionPlan, year: int | None = None) -> Analysis:
+def analyse(
+    plan: ActionPlan,
+    year: int | None = None,
+    *,
+    spend: Iterable[CategorySpend] | None = None,
+    factors: dict[int, Decimal] | None = None,
+) -> Analysis:
+    """The plan's analysis; ``spend`` (the year's rows) and ``factors`` when already fetched.
+
+    Pages about many plans at once fetch those for all plans in a few queries.
+    """
     year = year or plan.spend_year
     factor_set = plan.factor_set
-    factors = category_factors(factor_set)
-    spend = CategorySpend.objects.filter(plan=plan, year=year).select_related("category")
+    if factors is None:
+        factors = category_factors(factor_set)
+    if spend is None:
+        spend = CategorySpend.objects.filter(plan=plan, year=year).select_related("category")
     result = Analysis(plan=plan, year=year, factor_set=factor_set)
     for item in spend:
         overridden = item.factor_override is not None

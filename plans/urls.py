@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, section_views, views
+from . import export_views, ledger_views, section_views, views
 
 app_name = "plans"
 
@@ -81,5 +81,15 @@ urlpatterns += [
         "workspace/<int:participation>/plan/timeline/",
         section_views.timeline,
         name="timeline",
+    ),
+    path(
+        "workspace/<int:participation>/plan/export/analysis.xlsx",
+        export_views.analysis_xlsx,
+        name="export_analysis",
+    ),
+    path(
+        "workspace/<int:participation>/plan/export/plan.pdf",
+        export_views.plan_pdf,
+        name="export_pdf",
     ),
 ]

@@ -20,6 +20,7 @@ from academy.tests.programme import (
     template_for,
 )
 from assignments import services
+from plans.tests.cohort_plans import worked_plan
 from workshops import services as session_services
 from workshops.models import Attendance
 
@@ -101,7 +102,7 @@ def test_the_page_shows_all_twelve_files(client, assignment, theirs, outsider, s
 
 
 def organisations(cohort, assignment, staff, count: int) -> list:
-    """Participating organisations, each with two members, a submission and files."""
+    """Participating organisations, each with two members, a submission, files and a plan."""
     found = []
     for n in range(count):
         participation = ParticipationFactory(cohort=cohort, organisation__name=f"Kunta {n:02}")
@@ -115,6 +116,7 @@ def organisations(cohort, assignment, staff, count: int) -> list:
         if n % 2:
             with time_machine.travel(BEFORE_DUE, tick=False):
                 services.finalise(submission, by=people[0], now=BEFORE_DUE)
+        worked_plan(participation)
         found.append(participation)
     return found
 

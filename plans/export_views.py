@@ -1,0 +1,49 @@
+"""Downloading the action plan: the analysis as a spreadsheet, the whole plan as a PDF.
+
+Members of the organisation and programme staff may download; anyone else gets a 404.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from academy.access import get_participation_or_404
+
+from . import exports, services
+from .models import ActionPlan
+
+
+def _plan_or_404(request: HttpRequest, participation_id: int) -> ActionPlan:
+    found = get_participation_or_404(request, participation_id)
+    plan = services.plan_for(found, create=False)
+    if plan is None:
+        raise Http404("The action plan has not been started.")
+    plan.participation = found  # Its cohort and organisation are already fetched.
+    return plan
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def analysis_xlsx(request: HttpRequest, participation: int) -> HttpResponse:
+    plan = _plan_or_404(request, participation)
+    return _attachment(
+        exports.analysis_xlsx(plan),
+        exports.XLSX_TYPE,
+        exports.export_filename(plan, _("emissions analysis"), "xlsx"),
+    )
+
+
+@login_required
+def plan_pdf(request: HttpRequest, participation: int) -> HttpResponse:
+    plan = _plan_or_404(request, participation)
+    return _attachment(
+        exports.plan_pdf(plan),
+        "application/pdf",
+        exports.export_filename(plan, _("action plan"), "pdf"),
+    )
