@@ -77,6 +77,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.reductionmeasure": ("view",),
     "plans.pilotprocurement": ("view",),
     "plans.pilotmilestone": ("view",),
+    "plans.plancomment": ("add", "view"),
+    "plans.planchange": ("view",),
+    "plans.plansubmission": ("view", "reopen"),
 }
 
 
