@@ -9,6 +9,8 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import emails  # noqa: F401 - registers the e-mail purposes
+
         post_migrate.connect(restore_defaults, sender=self, dispatch_uid="plans.defaults")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import collaboration_views, views
 
 app_name = "plans"
 
@@ -17,5 +17,21 @@ urlpatterns = [
         "workspace/<int:participation>/plan/measures/<int:measure_id>/",
         views.measure,
         name="measure",
+    ),
+    path(
+        "workspace/<int:participation>/plan/comments/",
+        collaboration_views.comments,
+        name="comments",
+    ),
+    path(
+        "workspace/<int:participation>/plan/history/",
+        collaboration_views.history,
+        name="history",
+    ),
+    path("workspace/<int:participation>/plan/submit/", collaboration_views.submit, name="submit"),
+    path(
+        "workspace/<int:participation>/plan/submissions/<int:submission_id>/",
+        collaboration_views.submission,
+        name="submission",
     ),
 ]
