@@ -289,3 +289,21 @@ def test_the_frozen_version_stays_after_reopening_and_changes(
     listing = client.get(f"{base(ours)}submit/").content.decode()
     assert f"submissions/{first.pk}/" in listing
     assert f"submissions/{second.pk}/" in listing
+
+
+def test_staff_look_at_comments_changes_and_versions_in_the_admin(
+    client, submitted, started, staff
+):
+    collaboration.add_comment(started, "pilot", staff, "Hyvä pilotti.", by_staff=True)
+    client.force_login(staff)
+    plan_page = client.get(f"/admin/plans/actionplan/{started.pk}/change/").content.decode()
+    assert f"/workspace/{started.participation_id}/plan/submissions/{submitted.pk}/" in plan_page
+    for model, shown in (
+        ("plancomment", "pilot"),
+        ("planchange", "The plan was submitted."),
+        ("plansubmission", "Esimerkkilän kaupunki"),
+    ):
+        response = client.get(f"/admin/plans/{model}/")
+        assert response.status_code == 200
+        assert shown in response.content.decode()
+    assert client.get("/admin/plans/plancomment/add/").status_code == 403
