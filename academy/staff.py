@@ -82,6 +82,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.categoryplan": ("view",),
     "plans.operatingmodel": ("view",),
     "plans.actionitem": ("view",),
+    "plans.plancomment": ("add", "view"),
+    "plans.planchange": ("view",),
+    "plans.plansubmission": ("view", "reopen"),
 }
 
 

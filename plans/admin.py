@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.access import is_programme_staff
 from academy.models import Cohort
 
+from . import collaboration
 from .comparison import anonymised_xlsx, compare
 from .exports import XLSX_TYPE
 from .factor_import import FactorImportError, import_factor_set
@@ -32,6 +33,9 @@ from .models import (
     EmissionFactor,
     FactorSet,
     OperatingModel,
+    PlanChange,
+    PlanComment,
+    PlanSubmission,
     ProcurementCategory,
     ReductionMeasure,
     SuggestedMeasure,
@@ -193,12 +197,65 @@ class ProcurementCategoryAdmin(admin.ModelAdmin):
     inlines = [CategoryFactorInline]
 
 
+def frozen_version_link(submission: PlanSubmission) -> str:
+    url = reverse(
+        "plans:submission",
+        kwargs={
+            "participation": submission.plan.participation_id,
+            "submission_id": submission.pk,
+        },
+    )
+    return format_html('<a href="{}">{}</a>', url, gettext("Show"))
+
+
+class PlanSubmissionInline(admin.TabularInline):
+    model = PlanSubmission
+    fields = ["submitted_at", "submitted_by", "reopened_at", "reopened_by", "frozen_version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("submitted_by", "reopened_by", "plan")
+
+    @admin.display(description=_("frozen version"))
+    def frozen_version(self, submission: PlanSubmission) -> str:
+        return frozen_version_link(submission)
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["participation", "factor_set", "spend_year", "created_at"]
     list_filter = ["participation__cohort", "factor_set"]
     list_select_related = ["participation__organisation", "participation__cohort", "factor_set"]
     readonly_fields = ["participation", "created_at"]
+    inlines = [PlanSubmissionInline]
+    actions = ["reopen_submitted_plans"]
+
+    @admin.action(
+        description=_("Reopen the selected submitted plans for changes"), permissions=["reopen"]
+    )
+    def reopen_submitted_plans(self, request: HttpRequest, queryset) -> None:
+        reopened = sum(collaboration.reopen_plan(plan, request.user) for plan in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d plan reopened: its team can change it again.",
+                "%(count)d plans reopened: their teams can change them again.",
+                reopened,
+            )
+            % {"count": reopened},
+            messages.SUCCESS if reopened else messages.WARNING,
+        )
+
+    def has_reopen_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("plans.reopen_plansubmission")
 
     def get_urls(self):
         return [*comparison_urls(self), *super().get_urls()]
@@ -247,7 +304,7 @@ class ReductionMeasureAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """The team writes these in its workspace; staff look."""
+    """What the participant pages write: staff look here, and act on those pages."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -326,3 +383,36 @@ def comparison_export(request: HttpRequest, pk: int) -> HttpResponse:
     filename = slugify(f"{cohort.name}-{gettext('action plans compared')}") + ".xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+@admin.register(PlanComment)
+class PlanCommentAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "section", "author", "by_staff", "created_at", "resolved_at"]
+    list_filter = [
+        "by_staff",
+        ("resolved_at", admin.EmptyFieldListFilter),
+        "plan__participation__cohort",
+    ]
+    list_select_related = ["plan__participation__organisation", "author"]
+    search_fields = ["body", "section", "plan__participation__organisation__name"]
+
+
+@admin.register(PlanChange)
+class PlanChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "plan", "section", "user", "text"]
+    list_filter = ["plan__participation__cohort"]
+    list_select_related = ["plan__participation__organisation", "user"]
+    search_fields = ["section", "plan__participation__organisation__name"]
+
+
+@admin.register(PlanSubmission)
+class PlanSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "submitted_at", "submitted_by", "reopened_at", "frozen_version"]
+    list_filter = ["plan__participation__cohort", ("reopened_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["plan__participation__organisation", "submitted_by"]
+    exclude = ["snapshot", "html"]
+    readonly_fields = ["frozen_version"]
+
+    @admin.display(description=_("frozen version"))
+    def frozen_version(self, submission: PlanSubmission) -> str:
+        return frozen_version_link(submission)

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import Organisation, Participation, StoredFile, User
@@ -932,3 +933,153 @@ class ActionItem(Recorded):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.state != ActionItemState.DONE and self.due < today
+
+
+# Working together on the plan: staff's comments, the change history and the
+# frozen versions. Parts of the plan are named by a section key: "analysis",
+# "pilot", "category:<code>", and whatever later parts register.
+
+
+class PlanComment(models.Model):
+    """Staff's sparring on a section of the plan, and the team's replies."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="comments", verbose_name=_("action plan")
+    )
+    section = models.CharField(_("section"), max_length=100)
+    author = models.ForeignKey(
+        "academy.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    by_staff = models.BooleanField(
+        _("by programme staff"),
+        default=False,
+        help_text=_("Written by programme staff; otherwise by a member of the team."),
+    )
+    body = models.TextField(_("comment"), help_text=_("Markdown: **bold**, lists, links."))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "academy.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        verbose_name = _("comment on a plan")
+        verbose_name_plural = _("comments on plans")
+        ordering = ["plan", "section", "created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "section"], name="plancomment_plan_section")]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.body[:60]}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class PlanChange(models.Model):
+    """One saved change to the plan: who, when, where and what, for the team's history.
+
+    ``summary`` is an untranslated message with ``%(name)s`` placeholders filled
+    from ``params``, so that each reader sees it in their own language.
+    """
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="changes", verbose_name=_("action plan")
+    )
+    user = models.ForeignKey(
+        "academy.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed"), default=timezone.now)
+    section = models.CharField(_("section"), max_length=100)
+    summary = models.CharField(_("summary"), max_length=300)
+    params = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("change to a plan")
+        verbose_name_plural = _("changes to plans")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-at"], name="planchange_plan_at")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        try:
+            return gettext(self.summary) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.summary
+
+
+class PlanSubmission(models.Model):
+    """The plan as the team submitted it: frozen content, kept when the plan is reopened.
+
+    While a submission is not reopened, the plan is read-only for the team.
+    """
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("action plan"),
+    )
+    submitted_by = models.ForeignKey(
+        "academy.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    snapshot = models.JSONField(_("content"), encoder=DjangoJSONEncoder)
+    html = models.TextField(_("content as shown"))
+    language = models.CharField(_("language"), max_length=10)
+    pdf = models.ForeignKey(
+        "academy.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("PDF"),
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "academy.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+
+    class Meta:
+        verbose_name = _("submitted version of a plan")
+        verbose_name_plural = _("submitted versions of plans")
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [("reopen_plansubmission", _("Can reopen a submitted plan"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(reopened_at__isnull=True),
+                name="plansubmission_one_open_per_plan",
+                violation_error_message=_("The plan has already been submitted."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} ({self.submitted_at:%Y-%m-%d})"

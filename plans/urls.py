@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, ledger_views, section_views, views
+from . import collaboration_views, export_views, ledger_views, section_views, views
 
 app_name = "plans"
 
@@ -91,5 +91,21 @@ urlpatterns += [
         "workspace/<int:participation>/plan/export/plan.pdf",
         export_views.plan_pdf,
         name="export_pdf",
+    ),
+    path(
+        "workspace/<int:participation>/plan/comments/",
+        collaboration_views.comments,
+        name="comments",
+    ),
+    path(
+        "workspace/<int:participation>/plan/history/",
+        collaboration_views.history,
+        name="history",
+    ),
+    path("workspace/<int:participation>/plan/submit/", collaboration_views.submit, name="submit"),
+    path(
+        "workspace/<int:participation>/plan/submissions/<int:submission_id>/",
+        collaboration_views.submission,
+        name="submission",
     ),
 ]

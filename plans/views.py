@@ -5,12 +5,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import services
+from . import collaboration, services
 from .analysis import analyse
 from .chart import pareto
+from .collaboration import record_change
+from .collaboration_views import refuse_when_submitted
 from .forms import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
 from .models import (
     CategorySpend,
@@ -47,11 +50,13 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
             "chart": pareto(analysis) if analysis is not None else None,
             "potentials": ranked,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
 
 
 @login_required
+@refuse_when_submitted(whole_page=True)
 def spend(request: HttpRequest, participation: int) -> HttpResponse:
     """Spend by category, entered by hand, with any own factor and its justification."""
     found = get_participation_or_404(request, participation)
@@ -78,6 +83,13 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
             action_plan.spend_year = new_year
             action_plan.save(update_fields=["spend_year"])
         services.save_manual_spend(action_plan, new_year, form.entries)
+        record_change(
+            action_plan,
+            request.user,
+            collaboration.ANALYSIS,
+            gettext_noop("Spend for %(year)s saved."),
+            params={"year": new_year},
+        )
         messages.success(request, _("The spend has been saved and the analysis updated."))
         return redirect("plans:plan", participation=found.pk)
     return render(
@@ -96,6 +108,7 @@ def _plan_or_404(request, participation_id: int):
 
 
 @login_required
+@refuse_when_submitted()
 def category(request: HttpRequest, participation: int, code: str) -> HttpResponse:
     """One category: its emissions, the measures chosen for it and their potential."""
     found, action_plan = _plan_or_404(request, participation)
@@ -127,6 +140,13 @@ def category(request: HttpRequest, participation: int, code: str) -> HttpRespons
             if request.POST.get("suggestion", "").isdigit():
                 measure.suggestion = suggestions.filter(pk=request.POST["suggestion"]).first()
             measure.save()
+            record_change(
+                action_plan,
+                request.user,
+                collaboration.category_section(chosen.code),
+                gettext_noop("Measure “%(title)s” added."),
+                params={"title": measure.title},
+            )
             messages.success(request, _("The measure has been added."))
             return redirect("plans:category", participation=found.pk, code=chosen.code)
     analysis = analyse(action_plan)
@@ -150,24 +170,42 @@ def category(request: HttpRequest, participation: int, code: str) -> HttpRespons
             "suggestion": suggestion,
             "form": form,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
 
 
 @login_required
+@refuse_when_submitted(whole_page=True)
 def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpResponse:
     """Change or remove a measure."""
     found, action_plan = _plan_or_404(request, participation)
     require_member(request, found)
     item = get_object_or_404(action_plan.measures.select_related("category"), pk=measure_id)
     back = redirect("plans:category", participation=found.pk, code=item.category.code)
+    section = collaboration.category_section(item.category.code)
     if request.method == "POST" and request.POST.get("action") == "delete":
         item.delete()
+        record_change(
+            action_plan,
+            request.user,
+            section,
+            gettext_noop("Measure “%(title)s” removed."),
+            params={"title": item.title},
+        )
         messages.success(request, _("The measure has been removed."))
         return back
     form = MeasureForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         form.save()
+        record_change(
+            action_plan,
+            request.user,
+            section,
+            gettext_noop("Measure “%(title)s” changed."),
+            params={"title": item.title},
+            fields=form.changed_data,
+        )
         messages.success(request, _("The measure has been saved."))
         return back
     return render(
@@ -178,6 +216,7 @@ def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpRe
 
 
 @login_required
+@refuse_when_submitted()
 def pilot(request: HttpRequest, participation: int) -> HttpResponse:
     """The pilot procurement: what, when, with which criteria, and its milestones."""
     found, action_plan = _plan_or_404(request, participation)
@@ -196,6 +235,13 @@ def pilot(request: HttpRequest, participation: int) -> HttpResponse:
                 saved.save()
                 milestones.instance = saved
                 milestones.save()
+                record_change(
+                    action_plan,
+                    request.user,
+                    collaboration.PILOT,
+                    gettext_noop("Pilot procurement saved."),
+                    fields=form.changed_data + (["milestones"] if milestones.has_changed() else []),
+                )
             messages.success(request, _("The pilot procurement has been saved."))
             return redirect("plans:pilot", participation=found.pk)
     return render(
@@ -208,5 +254,6 @@ def pilot(request: HttpRequest, participation: int) -> HttpResponse:
             "form": form,
             "milestones": milestones,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
