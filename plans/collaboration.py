@@ -51,6 +51,9 @@ from .potential import potentials
 PLAN = "plan"
 ANALYSIS = "analysis"
 PILOT = "pilot"
+OPERATING_MODEL = "operating_model"
+ACTIONS = "actions"
+LEDGER = "ledger"
 CATEGORY_PREFIX = "category:"
 
 
@@ -74,6 +77,9 @@ def register_section(key: str, label: str | Promise, url_name: str) -> Section:
 register_section(PLAN, gettext_lazy("The plan as a whole"), "plans:plan")
 register_section(ANALYSIS, gettext_lazy("Spend and emissions"), "plans:plan")
 register_section(PILOT, gettext_lazy("Pilot procurement"), "plans:pilot")
+register_section(OPERATING_MODEL, gettext_lazy("Operating model"), "plans:operating_model")
+register_section(ACTIONS, gettext_lazy("Action items"), "plans:action_items")
+register_section(LEDGER, gettext_lazy("Purchase ledger"), "plans:ledger")
 
 
 def category_section(code: str) -> str:

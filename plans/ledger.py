@@ -30,10 +30,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from academy.files import discard as discard_file
 from academy.files import store
 
+from .collaboration import LEDGER, ensure_editable, open_submission, record_change
 from .models import (
     AccountMapping,
     ActionPlan,
@@ -489,7 +491,7 @@ def run(import_id: int) -> None:
         ledger_import.state = ImportState.REVIEW
         ledger_import.error = ""
         ledger_import.save()
-        if not reading.rows_bad:
+        if not reading.rows_bad and open_submission(ledger_import.plan) is None:
             apply(ledger_import, by=ledger_import.created_by)
 
 
@@ -521,10 +523,14 @@ def _fail(ledger_import: LedgerImport, message: str) -> None:
 
 
 def apply(ledger_import: LedgerImport, *, by) -> None:
-    """Make this import the year's ledger, setting aside the one before, and recompute."""
+    """Make this import the year's ledger, setting aside the one before, and recompute.
+
+    Raises PlanSubmitted when the plan is frozen.
+    """
     plan = ledger_import.plan
     with transaction.atomic():
         ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        ensure_editable(plan)
         LedgerImport.objects.filter(
             plan=plan, year=ledger_import.year, state=ImportState.APPLIED
         ).exclude(pk=ledger_import.pk).update(state=ImportState.REPLACED)
@@ -536,6 +542,13 @@ def apply(ledger_import: LedgerImport, *, by) -> None:
         if plan.spend_year != ledger_import.year:
             plan.spend_year = ledger_import.year
             plan.save(update_fields=["spend_year"])
+        record_change(
+            plan,
+            by,
+            LEDGER,
+            gettext_noop("The purchase ledger %(file)s (%(year)s) was put in use."),
+            params={"file": ledger_import.file.original_name, "year": ledger_import.year},
+        )
 
 
 def _remember_accounts(ledger_import: LedgerImport, *, by) -> None:
@@ -711,6 +724,13 @@ def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:
                 plan=plan, state=ImportState.APPLIED
             ).values_list("year", flat=True):
                 recompute(plan, year)
+            record_change(
+                plan,
+                by,
+                LEDGER,
+                gettext_noop("%(count)s ledger accounts were given a category."),
+                params={"count": changed},
+            )
     return changed
 
 

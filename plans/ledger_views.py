@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from academy.access import get_participation_or_404, is_member, require_member
 
 from . import ledger, services
+from .collaboration import PlanSubmitted
+from .collaboration_views import refuse_when_submitted
 from .ledger_forms import ColumnsForm, MappingForm, UploadForm
 from .models import ImportState, ProcurementCategory
 from .tabular import TableError, open_table
@@ -41,6 +43,7 @@ def _import_of(action_plan, import_id: int):
 
 
 @login_required
+@refuse_when_submitted()
 def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
     """Upload a purchase-invoice file; what is in use, and earlier imports."""
     found, action_plan, member = _plan(request, participation)
@@ -83,6 +86,7 @@ def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
+@refuse_when_submitted(whole_page=True)
 def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
     """Say which column is which, with the file's first rows to look at."""
     found, action_plan, _member = _plan(request, participation)
@@ -126,6 +130,7 @@ def _preview(chosen) -> tuple[list[str], list[list[str]]]:
 
 
 @login_required
+@refuse_when_submitted()
 def ledger_import(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
     """An import's progress, then what it read: apply it, discard it, or start it again."""
     found, action_plan, member = _plan(request, participation)
@@ -137,7 +142,11 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
         action = request.POST.get("action")
         back = redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
         if action == "apply" and chosen.state == ImportState.REVIEW:
-            ledger.apply(chosen, by=request.user)
+            try:
+                ledger.apply(chosen, by=request.user)
+            except PlanSubmitted as error:
+                messages.error(request, error.message)
+                return back
             messages.success(request, _("The import is in use and the analysis updated."))
             return redirect("plans:ledger_accounts", participation=found.pk)
         if action == "discard" and chosen.state != ImportState.APPLIED and not chosen.is_working:
@@ -186,6 +195,7 @@ def ledger_progress(request: HttpRequest, participation: int, import_id: int) ->
 
 
 @login_required
+@refuse_when_submitted()
 def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
     """Each account of the ledger in use, with its category: mapped, suggested or left out."""
     found, action_plan, member = _plan(request, participation)

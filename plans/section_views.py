@@ -10,11 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from academy.access import get_participation_or_404, is_member, require_member
 from academy.models import Membership
 
-from . import sections, services
+from . import collaboration, sections, services
+from .collaboration import record_change
+from .collaboration_views import refuse_when_submitted
 from .models import (
     ActionItem,
     ActionItemState,
@@ -62,6 +65,7 @@ def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
+@refuse_when_submitted()
 def category_plan(request: HttpRequest, participation: int, code: str) -> HttpResponse:
     """A category's implementation plan, with the category's measures beside it."""
     found, action_plan, member = _plan_or_404(request, participation)
@@ -76,14 +80,30 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
     )
     if request.method == "POST":
         require_member(request, found)
+        section = collaboration.category_section(chosen.code)
         if request.POST.get("action") == "delete" and existing is not None:
             existing.delete()
+            record_change(
+                action_plan,
+                request.user,
+                section,
+                gettext_noop("The implementation plan of %(category)s was removed."),
+                params={"category": chosen.name},
+            )
             messages.success(request, _("The category's implementation plan has been removed."))
             return redirect("plans:category_plans", participation=found.pk)
         if form.is_valid():
             row = form.save(commit=False)
             row.plan, row.category = action_plan, chosen
             sections.save_recorded(row, by=request.user)
+            record_change(
+                action_plan,
+                request.user,
+                section,
+                gettext_noop("The implementation plan of %(category)s was saved."),
+                params={"category": chosen.name},
+                fields=form.changed_data,
+            )
             messages.success(request, _("The category's implementation plan has been saved."))
             return redirect("plans:category_plan", participation=found.pk, code=chosen.code)
     return render(
@@ -97,11 +117,13 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
             "measures": ReductionMeasure.objects.filter(plan=action_plan, category=chosen),
             "form": form,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
 
 
 @login_required
+@refuse_when_submitted()
 def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
     """The operating model, section by section, with guidance and the team beside its roles."""
     found, action_plan, member = _plan_or_404(request, participation)
@@ -113,6 +135,13 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
             row = form.save(commit=False)
             row.plan = action_plan
             sections.save_recorded(row, by=request.user)
+            record_change(
+                action_plan,
+                request.user,
+                collaboration.OPERATING_MODEL,
+                gettext_noop("The operating model was saved."),
+                fields=form.changed_data,
+            )
             messages.success(request, _("The operating model has been saved."))
             return redirect("plans:operating_model", participation=found.pk)
     shown = existing or OperatingModel(plan=action_plan)
@@ -130,6 +159,7 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
             .order_by("-is_contact", "user__name", "user__email"),
             "form": form,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
 
@@ -161,6 +191,7 @@ def action_items(request: HttpRequest, participation: int) -> HttpResponse:
             "plan": action_plan,
             "items": items,
             "is_member": member,
+            "comments": collaboration.comments_by_section(action_plan),
         },
     )
 
@@ -180,6 +211,16 @@ def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> H
         saved = form.save(commit=False)
         saved.plan = action_plan
         sections.save_action_item(saved, by=request.user)
+        record_change(
+            action_plan,
+            request.user,
+            collaboration.ACTIONS,
+            gettext_noop("Action item “%(title)s” was added.")
+            if item is None
+            else gettext_noop("Action item “%(title)s” was changed."),
+            params={"title": saved.title},
+            fields=[] if item is None else form.changed_data,
+        )
         messages.success(request, _("The action item has been saved."))
         return redirect("plans:action_items", participation=found.pk)
     return render(
@@ -190,12 +231,14 @@ def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> H
 
 
 @login_required
+@refuse_when_submitted()
 def action_item_add(request: HttpRequest, participation: int) -> HttpResponse:
     found, action_plan = _team_plan(request, participation)
     return _edit_action_item(request, found, action_plan, None)
 
 
 @login_required
+@refuse_when_submitted()
 def action_item(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
     found, action_plan = _team_plan(request, participation)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
@@ -203,12 +246,20 @@ def action_item(request: HttpRequest, participation: int, item_id: int) -> HttpR
 
 
 @login_required
+@refuse_when_submitted()
 def action_item_delete(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
     """Removing an item asks first."""
     found, action_plan = _team_plan(request, participation)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
     if request.method == "POST":
         item.delete()
+        record_change(
+            action_plan,
+            request.user,
+            collaboration.ACTIONS,
+            gettext_noop("Action item “%(title)s” was removed."),
+            params={"title": item.title},
+        )
         messages.success(request, _("The action item has been removed."))
         return redirect("plans:action_items", participation=found.pk)
     return render(

@@ -240,7 +240,7 @@ def test_the_list_takes_few_queries(
         for n in range(count)
     )
     client.force_login(contact)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = get(client, list_url(ours))
     assert response.content.decode().count('<tr id="item-') == count
 
