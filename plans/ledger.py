@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -688,6 +688,18 @@ def accounts(plan: ActionPlan, year: int | None = None) -> Accounts:
             suggestion = suggest(total.name or (mapping.name if mapping else ""))
         rows.append(AccountRow(total, mapping, suggestion))
     return Accounts(ledger_import, rows)
+
+
+def unmapped_summary(ledger_import: LedgerImport) -> tuple[int, Decimal]:
+    """How many of the import's accounts, and how many euros, have no category yet: one query."""
+    mapped = AccountMapping.objects.filter(
+        organisation_id=ledger_import.plan.participation.organisation_id,
+        account=OuterRef("account"),
+    ).filter(Q(category__isnull=False) | Q(excluded=True))
+    found = ledger_import.totals.exclude(Exists(mapped)).aggregate(
+        count=Count("pk"), amount=Sum("amount_eur")
+    )
+    return found["count"], found["amount"] or Decimal(0)
 
 
 EXCLUDED = "-"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import collaboration, services
+from . import collaboration, ledger, services
 from .analysis import analyse
 from .chart import pareto
 from .collaboration import record_change
@@ -40,6 +40,7 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
         if action_plan is not None
         else []
     )
+    in_use = ledger.applied_import(action_plan) if action_plan is not None else None
     return render(
         request,
         "plans/plan.html",
@@ -51,6 +52,8 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
             "potentials": ranked,
             "is_member": member,
             "comments": collaboration.comments_by_section(action_plan),
+            "ledger_in_use": in_use,
+            "unmapped": ledger.unmapped_summary(in_use) if in_use is not None else (0, 0),
         },
     )
 

@@ -260,6 +260,8 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
     plan = ActionPlan.objects.get(participation=ours)
     # Nothing is mapped yet: the accounts are listed, with suggestions chosen but not saved.
     assert spend_by_code(plan) == {}
+    page = member.get(f"/en/workspace/{ours.pk}/plan/").content.decode()
+    assert "3 accounts (26,001 €) have no category yet and are outside the analysis." in page
     page = member.get(ledger_url(ours, "accounts/")).content.decode()
     assert "3 accounts are not mapped yet: 26,001 €, 100.0 % of the ledger" in page
     assert page.count("Suggested from the account") == 2
@@ -269,6 +271,9 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
     assert AccountMapping.objects.get(account="4999").excluded
     page = member.get(ledger_url(ours, "accounts/")).content.decode()
     assert "Every account is mapped or left out." in page
+    page = member.get(f"/en/workspace/{ours.pk}/plan/").content.decode()
+    assert "Spend from the purchase ledger: ostot.csv." in page
+    assert "no category yet" not in page
     analysis = member.get(f"/en/workspace/{ours.pk}/plan/").context["analysis"]
     assert analysis.total_spend == Decimal("25000.50")
 
