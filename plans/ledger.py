@@ -20,6 +20,7 @@ organisation's account → category mapping.
 
 import datetime as dt
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -298,68 +299,143 @@ def _read(table, columns, year, progress) -> Reading:
     for field_name in REQUIRED:
         if field_name not in index:
             raise ImportError_(_("Choose the column of the account number and of the amount."))
-    account_at = index[LedgerColumn.ACCOUNT]
-    amount_at = index[LedgerColumn.AMOUNT]
-    name_at = index.get(LedgerColumn.ACCOUNT_NAME)
-    date_at = index.get(LedgerColumn.DATE)
-    # The loop runs once per invoice line: names are local, the common case goes first.
-    years: dict = {}  # a date as the file has it → its year, or NOT_A_YEAR
-    result = Reading()
-    totals, other_years, bad = result.totals, result.other_years, result.bad
-    read = seen = 0
-    countdown = PROGRESS_EVERY
-    rows = table.raw_rows(maxsplit=max(index.values()) + 1)
-    encoding = None
-    for line, cells in rows:
-        seen += 1
-        countdown -= 1
-        if not countdown:
-            countdown = PROGRESS_EVERY
+    summer = _Summer(
+        year,
+        account_at=index[LedgerColumn.ACCOUNT],
+        amount_at=index[LedgerColumn.AMOUNT],
+        name_at=index.get(LedgerColumn.ACCOUNT_NAME),
+        date_at=index.get(LedgerColumn.DATE),
+    )
+    seen, report_at = 0, PROGRESS_EVERY
+    for first, rows in table.raw_batches(maxsplit=max(index.values()) + 1):
+        summer.encoding = table.raw_encoding
+        if not (summer.encoding and summer.add_block(rows)):
+            summer.add_rows(first, rows)
+        seen += len(rows)
+        if seen >= report_at:
+            report_at = seen + PROGRESS_EVERY
             if progress is not None:
                 progress(seen, table.progress())
-        if encoding is None:
-            encoding = table.raw_encoding or ""
-        try:
-            account = cells[account_at]
-            text = cells[amount_at]
-            if date_at is not None:
-                day = cells[date_at]
-            if name_at is not None:
-                name = cells[name_at]
-        except IndexError:
-            bad(line, _("The row has fewer columns than the header."))
-            continue
-        if date_at is not None:
-            found = years.get(day)
-            if found is None:
-                found = year_of(day.decode(encoding) if encoding else day) or NOT_A_YEAR
-                if len(years) < 100_000:
-                    years[day] = found
-            if found != year:
-                if found == NOT_A_YEAR:
-                    shown = day.decode(encoding, "replace") if encoding else day
-                    bad(line, _("“%(value)s” is not a date.") % {"value": shown[:40]})
-                else:
-                    other_years[found] += 1
+    if progress is not None:
+        progress(seen, 1.0)
+    return summer.result()
+
+
+# An amount written with a decimal comma and two decimals, one per line: 1 234,56 or -0,50.
+CENTS = re.compile(rb"-?[0-9][0-9 ]*,[0-9]{2}(?:\n-?[0-9][0-9 ]*,[0-9]{2})*")
+
+
+class _Summer:
+    """Sums rows per account: a block at a time where it can, else row by row.
+
+    Cells are bytes in ``encoding`` (a CSV read raw) or text (XLSX, or a CSV
+    whose header spans lines). Totals are kept per account as [sum of other
+    amounts, rows, name as found, sum of whole cents] and made text and one
+    Decimal at the end.
+    """
+
+    def __init__(self, year, *, account_at, amount_at, name_at, date_at):
+        self.year = year
+        self.account_at, self.amount_at = account_at, amount_at
+        self.name_at, self.date_at = name_at, date_at
+        self.encoding: str | None = None
+        self.totals: dict = {}
+        self.years: dict = {}  # a date as the file has it → its year, or NOT_A_YEAR
+        self.reading = Reading()
+
+    def year_of(self, day) -> int:
+        found = self.years.get(day)
+        if found is None:
+            found = year_of(day.decode(self.encoding) if self.encoding else day) or NOT_A_YEAR
+            if len(self.years) < 100_000:
+                self.years[day] = found
+        return found
+
+    def text(self, value) -> str:
+        return value.decode(self.encoding, "replace") if self.encoding else value
+
+    def add_block(self, rows: list[list[bytes]]) -> bool:
+        """Sum a block whose every row is plain: False, having changed nothing, if one is not."""
+        widest = max(self.account_at, self.amount_at, self.name_at or 0, self.date_at or 0)
+        if not rows or min(map(len, rows)) <= widest:
+            return False
+        if self.date_at is not None:
+            at = self.date_at
+            if any(self.year_of(day) != self.year for day in {row[at] for row in rows}):
+                return False
+        at = self.amount_at
+        amounts = b"\n".join([row[at] for row in rows])
+        if not CENTS.fullmatch(amounts):
+            return False
+        at = self.account_at
+        accounts = [row[at] for row in rows]
+        totals = self.totals
+        new = {account for account in set(accounts) if account not in totals}
+        if any(not account or account.strip() != account or len(account) > 50 for account in new):
+            return False
+        if len(totals) + len(new) > MAX_ACCOUNTS:
+            return False  # row by row, to stop at the account that is one too many
+        for account in new:
+            totals[account] = [Decimal(0), 0, b"" if self.encoding else "", 0]
+        cents = map(int, amounts.replace(b" ", b"").replace(b",", b"").split(b"\n"))
+        sums: dict[bytes, int] = {}
+        get = sums.get
+        for account, value in zip(accounts, cents, strict=True):
+            sums[account] = get(account, 0) + value
+        for account, count in Counter(accounts).items():
+            entry = totals[account]
+            entry[1] += count
+            entry[3] += sums[account]
+        if self.name_at is not None:
+            nameless = {account for account in sums if not totals[account][2]}
+            at, account_at = self.name_at, self.account_at
+            for row in rows if nameless else ():
+                account = row[account_at]
+                if account in nameless and (name := row[at].strip()):
+                    totals[account][2] = name
+                    nameless.discard(account)
+                    if not nameless:
+                        break
+        self.reading.rows_read += len(rows)
+        return True
+
+    def add_rows(self, first: int, rows: list[list]) -> None:
+        """Sum rows one by one, reporting each that cannot be read."""
+        bad, other_years, totals, encoding = (
+            self.reading.bad,
+            self.reading.other_years,
+            self.totals,
+            self.encoding,
+        )
+        for line, cells in enumerate(rows, start=first):
+            try:
+                account = cells[self.account_at]
+                text = cells[self.amount_at]
+                day = cells[self.date_at] if self.date_at is not None else None
+                name = cells[self.name_at] if self.name_at is not None else None
+            except IndexError:
+                if any(cell.strip() for cell in cells):
+                    bad(line, _("The row has fewer columns than the header."))
                 continue
-        # Most amounts are written 1 234,56: whole cents, summed as integers.
-        cents = None
-        if encoding:
-            if text[-3:-2] == b"," and b"_" not in text:
-                try:  # noqa: SIM105 - suppress() costs more than the row
-                    cents = int(text.replace(b" ", b"").replace(b",", b""))
-                except ValueError:
-                    pass
-            if cents is None:
+            if day is not None:
+                found = self.year_of(day)
+                if found != self.year:
+                    if not any(cell.strip() for cell in cells):
+                        continue  # a row of separators only
+                    if found == NOT_A_YEAR:
+                        bad(line, _("“%(value)s” is not a date.") % {"value": self.text(day)[:40]})
+                    else:
+                        other_years[found] += 1
+                    continue
+            if encoding:
                 text = text.decode(encoding, "replace")
-        if cents is None:
             try:
                 amount = _number(text)
             except NumberError:
+                if not any(cell.strip() for cell in cells):
+                    continue
                 bad(line, _("“%(value)s” is not an amount.") % {"value": text[:40]})
                 continue
-        entry = totals.get(account)
-        if entry is None:
             account = account.strip()
             entry = totals.get(account)
             if entry is None:
@@ -377,25 +453,24 @@ def _read(table, columns, year, progress) -> Reading:
                         )
                         % {"count": MAX_ACCOUNTS}
                     )
-                entry = totals[account] = [Decimal(0), 0, "", 0]
-        if cents is None:
+                entry = totals[account] = [Decimal(0), 0, b"" if encoding else "", 0]
             entry[0] += amount
-        else:
-            entry[3] += cents
-        entry[1] += 1
-        if name_at is not None and not entry[2]:
-            entry[2] = (name.decode(encoding, "replace") if encoding else name).strip()[:300]
-        read += 1
-    for entry in totals.values():
-        entry[0] += Decimal(entry.pop()) / 100
-    if encoding:
-        result.totals = {
-            account.decode(encoding, "replace"): entry for account, entry in totals.items()
+            entry[1] += 1
+            if name is not None and not entry[2]:
+                entry[2] = name.strip()
+            self.reading.rows_read += 1
+
+    def result(self) -> Reading:
+        reading = self.reading
+        reading.totals = {
+            self.text(account): [
+                amount + Decimal(cents) / 100,
+                rows,
+                self.text(name)[:300],
+            ]
+            for account, (amount, rows, name, cents) in self.totals.items()
         }
-    result.rows_read = read
-    if progress is not None:
-        progress(seen, 1.0)
-    return result
+        return reading
 
 
 def _number(text: str) -> Decimal:
