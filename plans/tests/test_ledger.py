@@ -511,3 +511,30 @@ def test_the_accounts_page_takes_a_fixed_number_of_queries(member, ours):
         assert len(response.context["form"].rows) == accounts
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_blocks_and_rows_read_alike_whatever_the_block_size(monkeypatch):
+    """Plain blocks are summed at once, others row by row: the sums and line numbers agree."""
+    from plans import tabular
+
+    rows, expected = [], {}
+    for n in range(1, 400):
+        account = f"4{n % 7}00"
+        cents = (n * 7919) % 500_000 - 40_000
+        amount = f"{cents // 100 if cents >= 0 else -(-cents // 100)},{abs(cents) % 100:02d}"
+        if cents < 0 and cents > -100:
+            amount = "-" + amount.lstrip("-")
+        rows.append(f"{account};Tili {account};1;01.01.2021;{n};{amount};A;1")
+        expected[account] = expected.get(account, Decimal(0)) + Decimal(cents) / 100
+    rows[149] = "4000;Tili 4000;1;01.01.2021;150;viisi;A;1"
+    expected["4300"] -= Decimal((150 * 7919) % 500_000 - 40_000) / 100  # 150 % 7 == 3
+    rows[299] = '4100;"Tili, jossa pilkku";1;01.01.2021;300;1 000,00;A;1'
+    expected["4600"] -= Decimal((300 * 7919) % 500_000 - 40_000) / 100  # 300 % 7 == 6
+    expected["4100"] += Decimal(1000)
+    rows.insert(200, "")
+    for size in (1 << 20, 700, 64):
+        monkeypatch.setattr(tabular, "BLOCK", size)
+        reading = read(csv_bytes(rows))
+        assert sums(reading) == expected, size
+        assert reading.problems == [{"line": 151, "reason": "“viisi” is not an amount."}], size
+        assert reading.rows_read == 398, size
