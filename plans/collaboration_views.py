@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import collaboration, services
+from . import collaboration
+from .access import plan_or_404
 
 HISTORY_PAGE_SIZE = 25
 
@@ -46,11 +47,7 @@ def refuse_when_submitted(*, whole_page: bool = False):
 
 
 def _plan_or_404(request: HttpRequest, participation_id: int):
-    found = get_participation_or_404(request, participation_id)
-    action_plan = services.plan_for(found, create=False)
-    if action_plan is None:
-        raise Http404("The action plan has not been started.")
-    return found, action_plan
+    return plan_or_404(request, participation_id)
 
 
 class CommentForm(forms.Form):

@@ -4,23 +4,17 @@ Members of the organisation and programme staff may download; anyone else gets a
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404
-
-from . import exports, services
+from . import exports
+from .access import plan_or_404
 from .models import ActionPlan
 
 
 def _plan_or_404(request: HttpRequest, participation_id: int) -> ActionPlan:
-    found = get_participation_or_404(request, participation_id)
-    plan = services.plan_for(found, create=False)
-    if plan is None:
-        raise Http404("The action plan has not been started.")
-    plan.participation = found  # Its cohort and organisation are already fetched.
-    return plan
+    return plan_or_404(request, participation_id)[1]
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -6,16 +6,17 @@ Members of the organisation write; programme staff read; anyone else gets 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import is_member, require_member
 from academy.models import Membership
 
-from . import collaboration, sections, services
+from . import collaboration, sections
+from .access import plan_or_404
 from .collaboration import record_change
 from .collaboration_views import refuse_when_submitted
 from .models import (
@@ -30,10 +31,7 @@ from .section_forms import ActionItemForm, CategoryPlanForm, OperatingModelForm
 
 
 def _plan_or_404(request: HttpRequest, participation_id: int):
-    found = get_participation_or_404(request, participation_id)
-    action_plan = services.plan_for(found, create=False)
-    if action_plan is None:
-        raise Http404("The action plan has not been started.")
+    found, action_plan = plan_or_404(request, participation_id)
     return found, action_plan, is_member(request.user, found.organisation_id)
 
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from academy.access import get_participation_or_404, is_member, require_member
 
 from . import collaboration, ledger, services
+from .access import plan_or_404
 from .analysis import analyse
 from .chart import pareto
 from .collaboration import record_change
@@ -103,11 +104,7 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 def _plan_or_404(request, participation_id: int):
-    found = get_participation_or_404(request, participation_id)
-    action_plan = services.plan_for(found, create=False)
-    if action_plan is None:
-        raise Http404("The action plan has not been started.")
-    return found, action_plan
+    return plan_or_404(request, participation_id)
 
 
 @login_required
