@@ -134,6 +134,9 @@ class MeasureForm(forms.ModelForm):
 class NumberField(forms.DecimalField):
     """A decimal typed either way: ``1 234,5`` or ``1234.5``, in any of the site's languages."""
 
+    # A number input would refuse the spaces and, depending on the browser, the comma.
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
