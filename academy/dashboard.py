@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from .models import Cohort, Participation
 
@@ -32,6 +33,11 @@ class PlanProgress:
     sources: list[str] = field(default_factory=list)
     measures: int = 0
     pilot_state: str | None = None
+    category_plans: int = 0
+    model_sections: tuple[int, int] | None = None  # written, of all; None: not begun
+    open_items: int = 0
+    overdue_items: int = 0
+    submitted_at: dt.datetime | None = None
 
 
 @dataclass
@@ -48,8 +54,17 @@ class Row:
 
 
 def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
-    """Each started plan's progress by participation id, in three queries."""
-    from plans.models import ActionPlan, CategorySpend, ReductionMeasure, SpendSource
+    """Each started plan's progress by participation id, in six queries."""
+    from plans.models import (
+        ActionItem,
+        ActionItemState,
+        ActionPlan,
+        CategoryPlan,
+        CategorySpend,
+        PlanSubmission,
+        ReductionMeasure,
+        SpendSource,
+    )
 
     in_cohort = {"plan__participation__cohort": cohort}
     spend: dict[int, list[dict]] = {}
@@ -67,8 +82,31 @@ def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
         .order_by()
         .values_list("plan_id", "count")
     )
+    category_plans = dict(
+        CategoryPlan.objects.filter(**in_cohort)
+        .values("plan_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("plan_id", "count")
+    )
+    today = timezone.localdate()
+    items = {
+        row["plan_id"]: row
+        for row in ActionItem.objects.filter(**in_cohort)
+        .exclude(state=ActionItemState.DONE)
+        .values("plan_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today)))
+        .order_by()
+    }
+    submitted = dict(
+        PlanSubmission.objects.filter(**in_cohort, reopened_at__isnull=True).values_list(
+            "plan_id", "submitted_at"
+        )
+    )
     progress = {}
-    for plan in ActionPlan.objects.filter(participation__cohort=cohort).select_related("pilot"):
+    for plan in ActionPlan.objects.filter(participation__cohort=cohort).select_related(
+        "pilot", "operating_model"
+    ):
         entered = spend.get(plan.pk, [])
         pilot = getattr(plan, "pilot", None)
         progress[plan.participation_id] = PlanProgress(
@@ -77,6 +115,13 @@ def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
             sources=[SpendSource(row["source"]).label for row in entered],
             measures=measures.get(plan.pk, 0),
             pilot_state=pilot.get_state_display() if pilot else None,
+            category_plans=category_plans.get(plan.pk, 0),
+            model_sections=model.filled_sections()
+            if (model := getattr(plan, "operating_model", None))
+            else None,
+            open_items=items.get(plan.pk, {}).get("open", 0),
+            overdue_items=items.get(plan.pk, {}).get("overdue", 0),
+            submitted_at=submitted.get(plan.pk),
         )
     return progress
 

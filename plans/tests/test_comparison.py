@@ -270,3 +270,32 @@ def test_the_dashboard_counts_only_the_plan_s_spend_year(client, cohort, ours, s
     assert "No spend for 2020 yet" in cell
     assert "0 measures" in cell
     assert "Pilot: Idea" in cell
+
+
+def test_the_dashboard_shows_the_later_parts_of_the_plan(client, cohort, ours, staff):
+    import datetime as dt
+
+    import time_machine
+
+    from plans import collaboration
+    from plans.models import ActionItem, ActionItemState, CategoryPlan, OperatingModel
+
+    plan = worked_plan(ours)
+    owner = member(ours, "omistaja@esimerkkila.fi")
+    CategoryPlan.objects.create(plan=plan, category=plan.spend.first().category, goals="Tavoite")
+    OperatingModel.objects.create(plan=plan, goals="Tavoite", climate_targets="Strategia")
+    for title, due, state in (
+        ("Myöhässä", dt.date(2022, 5, 1), ActionItemState.OPEN),
+        ("Tulossa", dt.date(2022, 9, 1), ActionItemState.IN_PROGRESS),
+        ("Valmis", dt.date(2022, 4, 1), ActionItemState.DONE),
+    ):
+        ActionItem.objects.create(plan=plan, title=title, owner=owner, due=due, state=state)
+    with time_machine.travel(dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        collaboration.submit_plan(plan, owner)
+        client.force_login(staff)
+        html = client.get(dashboard_url(cohort)).content.decode()
+    cell = html.split('class="plan-progress">')[1].split("</td>")[0]
+    assert "1 category plan" in cell
+    assert "Operating model: 1/5 sections" in cell
+    assert "2 open action items, <strong>1 overdue</strong>" in cell
+    assert "Submitted 1.6.2022" in cell
