@@ -358,10 +358,14 @@ class FrozenSection:
 _frozen_sections: list[FrozenSection] = []
 
 
-def register_frozen_section(key: str, build: Callable[[ActionPlan], object], template: str):
-    """Add a part to every later snapshot, after those already registered."""
+def register_frozen_section(
+    key: str, build: Callable[[ActionPlan], object], template: str, *, before: str | None = None
+):
+    """Add a part to every later snapshot: after those already registered, or before ``before``."""
     _frozen_sections[:] = [s for s in _frozen_sections if s.key != key]
-    _frozen_sections.append(FrozenSection(key, build, template))
+    keys = [s.key for s in _frozen_sections]
+    position = keys.index(before) if before in keys else len(keys)
+    _frozen_sections.insert(position, FrozenSection(key, build, template))
 
 
 def _analysis(plan: ActionPlan) -> dict:
@@ -495,3 +499,8 @@ def reopen_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> bool
                 plan, by, PLAN, gettext_noop("Programme staff reopened the plan for changes.")
             )
     return bool(reopened)
+
+
+# The newer parts of the plan register their frozen sections there; imported
+# last, as it registers through the functions above.
+from . import frozen_sections  # noqa: E402, F401
