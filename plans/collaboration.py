@@ -34,6 +34,7 @@ from academy.links import absolute_url
 from academy.models import HELSINKI, Membership, Participation
 from notifications.services import queue_email
 
+from . import exports
 from .analysis import analyse
 from .models import (
     ActionPlan,
@@ -469,7 +470,13 @@ def render_snapshot(content: dict) -> str:
 
 
 def submit_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> PlanSubmission:
-    """Freeze the plan as it is now; raise :class:`PlanSubmitted` if it already is."""
+    """Freeze the plan as it is now; raise :class:`PlanSubmitted` if it already is.
+
+    The plan is also printed inside the transaction, so that the PDF shows the
+    same content as the frozen version, and kept as the submission's ``pdf``.
+    If the PDF cannot be made (WeasyPrint fails), the plan is submitted all the
+    same, without a PDF, and the error is logged.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         # Edits and a second submit wait for this one, and then see it.
@@ -483,6 +490,7 @@ def submit_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> Plan
             snapshot=content,
             html=render_snapshot(content),
             language=translation.get_language() or "fi",
+            pdf=exports.store_plan_pdf(plan, by, now=now),
         )
         record_change(plan, by, PLAN, gettext_noop("The plan was submitted."))
     return submission

@@ -8,7 +8,10 @@ one partial per section (``SECTIONS``). WeasyPrint never touches the network:
 its fetcher only hands out the print stylesheet, read from disk.
 """
 
+import datetime as dt
+import hashlib
 import io
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +21,8 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
@@ -28,12 +32,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from academy.models import StoredFile
 from academy.templatetags.academy_tags import helsinki_minute
 
 from .analysis import Analysis, Row, analyse
 from .chart import pareto
 from .models import ActionItem, ActionPlan, CategoryPlan, OperatingModel, PilotProcurement
 from .potential import Potential, category_totals, potentials
+
+logger = logging.getLogger(__name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -378,3 +385,27 @@ def plan_pdf(plan: ActionPlan) -> bytes:
     html = HTML(string=plan_html(plan), base_url=PDF_BASE_URL, url_fetcher=local_fetcher())
     return html.write_pdf()
 
+
+def store_plan_pdf(plan: ActionPlan, by, *, now: dt.datetime) -> StoredFile | None:
+    """The plan as a PDF, kept as a private file; None, with the error logged, if it fails.
+
+    A savepoint keeps a failed query from spoiling the caller's transaction.
+    """
+    try:
+        with transaction.atomic():
+            content = plan_pdf(plan)
+            stored = StoredFile(
+                original_name=export_filename(plan, _("action plan"), "pdf"),
+                file_type="pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+                uploaded_at=now,
+            )
+            stored.file.save(stored.original_name, ContentFile(content), save=False)
+            stored.save()
+            return stored
+    except Exception:
+        logger.exception("The PDF of action plan %s could not be made.", plan.pk)
+        return None
