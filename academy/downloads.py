@@ -11,9 +11,14 @@ def can_download(user, stored: StoredFile, *, now: dt.datetime) -> bool:
     if is_programme_staff(user):
         return True
     from assignments.models import Feedback, SubmittedFile, Template
+    from plans.models import PlanSubmission
     from workshops.models import Material, Session
 
     organisations = Membership.objects.filter(user=user).values("organisation_id")
+    if PlanSubmission.objects.filter(
+        pdf=stored, plan__participation__organisation_id__in=organisations
+    ).exists():
+        return True
     submitted = SubmittedFile.objects.filter(
         file=stored, submission__organisation_id__in=organisations
     )

@@ -34,6 +34,7 @@ from academy.links import absolute_url
 from academy.models import HELSINKI, Membership, Participation
 from notifications.services import queue_email
 
+from . import exports
 from .analysis import analyse
 from .models import (
     ActionPlan,
@@ -364,10 +365,14 @@ class FrozenSection:
 _frozen_sections: list[FrozenSection] = []
 
 
-def register_frozen_section(key: str, build: Callable[[ActionPlan], object], template: str):
-    """Add a part to every later snapshot, after those already registered."""
+def register_frozen_section(
+    key: str, build: Callable[[ActionPlan], object], template: str, *, before: str | None = None
+):
+    """Add a part to every later snapshot: after those already registered, or before ``before``."""
     _frozen_sections[:] = [s for s in _frozen_sections if s.key != key]
-    _frozen_sections.append(FrozenSection(key, build, template))
+    keys = [s.key for s in _frozen_sections]
+    position = keys.index(before) if before in keys else len(keys)
+    _frozen_sections.insert(position, FrozenSection(key, build, template))
 
 
 def _analysis(plan: ActionPlan) -> dict:
@@ -471,7 +476,13 @@ def render_snapshot(content: dict) -> str:
 
 
 def submit_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> PlanSubmission:
-    """Freeze the plan as it is now; raise :class:`PlanSubmitted` if it already is."""
+    """Freeze the plan as it is now; raise :class:`PlanSubmitted` if it already is.
+
+    The plan is also printed inside the transaction, so that the PDF shows the
+    same content as the frozen version, and kept as the submission's ``pdf``.
+    If the PDF cannot be made (WeasyPrint fails), the plan is submitted all the
+    same, without a PDF, and the error is logged.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         # Edits and a second submit wait for this one, and then see it.
@@ -485,6 +496,7 @@ def submit_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> Plan
             snapshot=content,
             html=render_snapshot(content),
             language=translation.get_language() or "fi",
+            pdf=exports.store_plan_pdf(plan, by, now=now),
         )
         record_change(plan, by, PLAN, gettext_noop("The plan was submitted."))
     return submission
@@ -501,3 +513,8 @@ def reopen_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> bool
                 plan, by, PLAN, gettext_noop("Programme staff reopened the plan for changes.")
             )
     return bool(reopened)
+
+
+# The newer parts of the plan register their frozen sections there; imported
+# last, as it registers through the functions above.
+from . import frozen_sections  # noqa: E402, F401

@@ -8,7 +8,11 @@ one partial per section (``SECTIONS``). WeasyPrint never touches the network:
 its fetcher only hands out the print stylesheet, read from disk.
 """
 
+import datetime as dt
+import hashlib
 import io
+import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,21 +21,26 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from academy.models import StoredFile
 from academy.templatetags.academy_tags import helsinki_minute
 
 from .analysis import Analysis, Row, analyse
 from .chart import pareto
-from .models import ActionPlan, PilotProcurement
+from .models import ActionItem, ActionPlan, CategoryPlan, OperatingModel, PilotProcurement
 from .potential import Potential, category_totals, potentials
+
+logger = logging.getLogger(__name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -258,11 +267,76 @@ def pilot_context(plan: ActionPlan, analysis: Analysis) -> dict:
     return {"pilot": pilot}
 
 
+def category_plans(plan: ActionPlan) -> list[CategoryPlan]:
+    """The category implementation plans, each with ``measure_titles``: its category's measures."""
+    titles: dict[int, list[str]] = defaultdict(list)
+    measures = plan.measures.order_by("created_at", "pk").values_list("category_id", "title")
+    for category_id, title in measures:
+        titles[category_id].append(title)
+    rows = list(plan.category_plans.select_related("category", "owner"))
+    for row in rows:
+        row.measure_titles = titles[row.category_id]
+    return rows
+
+
+def operating_model_sections(model: OperatingModel | None) -> list[dict]:
+    """Each section of the operating model with its texts, as plain values.
+
+    A section with several texts names each (as the operating model's page
+    does); the month of the yearly review is not a text and is shown apart.
+    """
+    if model is None:
+        return []
+    sections = []
+    for section in model.sections:
+        fields = [OperatingModel._meta.get_field(name) for name in section.fields]
+        texts = [field for field in fields if isinstance(field, models.TextField)]
+        sections.append(
+            {
+                "key": section.key,
+                "title": str(section.title),
+                "filled": model.is_filled(section),
+                "parts": [
+                    {
+                        "label": str(capfirst(field.verbose_name)) if len(texts) > 1 else "",
+                        "text": getattr(model, field.name),
+                    }
+                    for field in texts
+                ],
+            }
+        )
+    return sections
+
+
+def action_items(plan: ActionPlan) -> list[ActionItem]:
+    """The plan's action items by due date, each with ``link``: the category or part it is for."""
+    items = list(plan.action_items.select_related("owner", "category"))
+    for item in items:
+        item.link = item.category.name if item.category else item.get_section_display()
+    return items
+
+
+def category_plans_context(plan: ActionPlan, analysis: Analysis) -> dict:
+    return {"category_plans": category_plans(plan)}
+
+
+def operating_model_context(plan: ActionPlan, analysis: Analysis) -> dict:
+    model = OperatingModel.objects.filter(plan=plan).first()
+    return {"operating_model": model, "operating_model_sections": operating_model_sections(model)}
+
+
+def action_items_context(plan: ActionPlan, analysis: Analysis) -> dict:
+    return {"action_items": action_items(plan)}
+
+
 # In the order printed; a further section is one more partial and one more entry.
 SECTIONS = [
     Section("plans/pdf/_analysis.html", analysis_context),
     Section("plans/pdf/_measures.html", measures_context),
+    Section("plans/pdf/_category_plans.html", category_plans_context),
     Section("plans/pdf/_pilot.html", pilot_context),
+    Section("plans/pdf/_operating_model.html", operating_model_context),
+    Section("plans/pdf/_action_items.html", action_items_context),
 ]
 
 
@@ -310,3 +384,28 @@ def plan_pdf(plan: ActionPlan) -> bytes:
 
     html = HTML(string=plan_html(plan), base_url=PDF_BASE_URL, url_fetcher=local_fetcher())
     return html.write_pdf()
+
+
+def store_plan_pdf(plan: ActionPlan, by, *, now: dt.datetime) -> StoredFile | None:
+    """The plan as a PDF, kept as a private file; None, with the error logged, if it fails.
+
+    A savepoint keeps a failed query from spoiling the caller's transaction.
+    """
+    try:
+        with transaction.atomic():
+            content = plan_pdf(plan)
+            stored = StoredFile(
+                original_name=export_filename(plan, _("action plan"), "pdf"),
+                file_type="pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+                uploaded_at=now,
+            )
+            stored.file.save(stored.original_name, ContentFile(content), save=False)
+            stored.save()
+            return stored
+    except Exception:
+        logger.exception("The PDF of action plan %s could not be made.", plan.pk)
+        return None
