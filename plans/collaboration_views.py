@@ -170,7 +170,8 @@ def submission(request: HttpRequest, participation: int, submission_id: int) -> 
     """A frozen version of the plan, exactly as it was submitted."""
     found, action_plan = _plan_or_404(request, participation)
     frozen = get_object_or_404(
-        action_plan.submissions.select_related("submitted_by", "reopened_by"), pk=submission_id
+        action_plan.submissions.select_related("submitted_by", "reopened_by", "pdf"),
+        pk=submission_id,
     )
     return render(
         request,
