@@ -20,7 +20,7 @@ organisation's account → category mapping.
 
 import datetime as dt
 import logging
-import re
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -307,9 +307,12 @@ def _read(table, columns, year, progress) -> Reading:
         date_at=index.get(LedgerColumn.DATE),
     )
     seen, report_at = 0, PROGRESS_EVERY
-    for first, rows in table.raw_batches(maxsplit=max(index.values()) + 1):
+    maxsplit = max(index.values()) + 1
+    for first, rows, separator in table.raw_batches():
         summer.encoding = table.raw_encoding
-        if not (summer.encoding and summer.add_block(rows)):
+        if summer.encoding:
+            summer.add_plain(first, rows, separator, maxsplit)
+        else:
             summer.add_rows(first, rows)
         seen += len(rows)
         if seen >= report_at:
@@ -321,12 +324,8 @@ def _read(table, columns, year, progress) -> Reading:
     return summer.result()
 
 
-# An amount written with a decimal comma and two decimals, one per line: 1 234,56 or -0,50.
-CENTS = re.compile(rb"-?[0-9][0-9 ]*,[0-9]{2}(?:\n-?[0-9][0-9 ]*,[0-9]{2})*")
-
-
 class _Summer:
-    """Sums rows per account: a block at a time where it can, else row by row.
+    """Sums rows per account.
 
     Cells are bytes in ``encoding`` (a CSV read raw) or text (XLSX, or a CSV
     whose header spans lines). Totals are kept per account as [sum of other
@@ -354,59 +353,171 @@ class _Summer:
     def text(self, value) -> str:
         return value.decode(self.encoding, "replace") if self.encoding else value
 
-    def add_block(self, rows: list[list[bytes]]) -> bool:
-        """Sum a block whose every row is plain: False, having changed nothing, if one is not."""
-        widest = max(self.account_at, self.amount_at, self.name_at or 0, self.date_at or 0)
-        if not rows or min(map(len, rows)) <= widest:
+    def add_plain(self, first: int, rows: list, separator: bytes | None, maxsplit: int) -> None:
+        """Sum rows of bytes: lines to split by ``separator``, or else lists of cells.
+
+        A block whose every line is plain (the year's date, an amount like
+        1 234,56, a known or well-formed account) is summed in one pass that
+        leaves the splitting and picking of cells to C; any other block is
+        summed row by row, which reports what it cannot read.
+        """
+        if separator is not None:
+            if self.add_fast(rows, separator, maxsplit):
+                return
+            rows = [row.split(separator, maxsplit) for row in rows]
+        self.add_careful(first, rows)
+
+    def add_fast(self, lines: list[bytes], separator: bytes, maxsplit: int) -> bool:
+        """Sum a block of plain lines, or change nothing and say False."""
+        columns = [self.account_at, self.amount_at, self.date_at]
+        if self.date_at is None:
+            columns[2] = self.account_at  # a stand-in: without dates every row counts
+        pick = operator.itemgetter(*columns)
+        split = operator.methodcaller("split", separator, maxsplit)
+        year, get_year = self.year, self.years.get
+        if self.date_at is None:
+            get_year, year = {}.get, None
+        block: dict[bytes, list[int]] = {}
+        get = block.get
+        try:
+            for account, text, day in map(pick, map(split, lines)):
+                if get_year(day) != year and self.year_of(day) != year:
+                    return False
+                if text[-3:-2] != b"," or b"_" in text:
+                    return False
+                entry = get(account)
+                if entry is None:
+                    entry = block[account] = [0, 0]
+                entry[0] += int(text.translate(None, b" ,"))
+                entry[1] += 1
+        except (IndexError, ValueError):
             return False
-        if self.date_at is not None:
-            at = self.date_at
-            if any(self.year_of(day) != self.year for day in {row[at] for row in rows}):
-                return False
-        at = self.amount_at
-        amounts = b"\n".join([row[at] for row in rows])
-        if not CENTS.fullmatch(amounts):
-            return False
-        at = self.account_at
-        accounts = [row[at] for row in rows]
         totals = self.totals
-        new = {account for account in set(accounts) if account not in totals}
-        if any(not account or account.strip() != account or len(account) > 50 for account in new):
+        new = [account for account in block if account not in totals]
+        if any(not a or a.strip() != a or len(a) > 50 for a in new):
             return False
         if len(totals) + len(new) > MAX_ACCOUNTS:
             return False  # row by row, to stop at the account that is one too many
         for account in new:
-            totals[account] = [Decimal(0), 0, b"" if self.encoding else "", 0]
-        cents = map(int, amounts.replace(b" ", b"").replace(b",", b"").split(b"\n"))
-        sums: dict[bytes, int] = {}
-        get = sums.get
-        for account, value in zip(accounts, cents, strict=True):
-            sums[account] = get(account, 0) + value
-        for account, count in Counter(accounts).items():
+            totals[account] = [Decimal(0), 0, b"", 0]
+        for account, (cents, count) in block.items():
             entry = totals[account]
+            entry[3] += cents
             entry[1] += count
-            entry[3] += sums[account]
-        if self.name_at is not None:
-            nameless = {account for account in sums if not totals[account][2]}
-            at, account_at = self.name_at, self.account_at
-            for row in rows if nameless else ():
-                account = row[account_at]
-                if account in nameless and (name := row[at].strip()):
-                    totals[account][2] = name
-                    nameless.discard(account)
-                    if not nameless:
-                        break
-        self.reading.rows_read += len(rows)
+        if self.name_at is not None and (nameless := {a for a in block if not totals[a][2]}):
+            self._names(lines, separator, maxsplit, nameless)
+        self.reading.rows_read += len(lines)
         return True
 
+    def _names(self, lines, separator, maxsplit, nameless: set) -> None:
+        """Each account's name from its first line that has one."""
+        for cells in map(operator.methodcaller("split", separator, maxsplit), lines):
+            account = cells[self.account_at]
+            if account in nameless and (name := cells[self.name_at].strip()):
+                self.totals[account][2] = name
+                nameless.discard(account)
+                if not nameless:
+                    return
+
+    def add_careful(self, first: int, rows: list[list[bytes]]) -> None:
+        """Sum rows of cells as bytes one by one, reporting each that cannot be read.
+
+        The loop runs once per invoice line, so it keeps to locals and puts the
+        common case first: an amount like 1 234,56 is summed as whole cents.
+        """
+        totals, years, year = self.totals, self.years, self.year
+        account_at, amount_at = self.account_at, self.amount_at
+        name_at, date_at = self.name_at, self.date_at
+        get, get_year = totals.get, years.get
+        read = 0
+        for line, cells in enumerate(rows, start=first):
+            try:
+                account = cells[account_at]
+                text = cells[amount_at]
+                if date_at is not None:
+                    day = cells[date_at]
+            except IndexError:
+                self.refuse(line, cells, _("The row has fewer columns than the header."))
+                continue
+            if date_at is not None:
+                found = get_year(day)
+                if found is None:
+                    found = self.year_of(day)
+                if found != year:
+                    self.left_out(line, cells, day, found)
+                    continue
+            cents = None
+            if text[-3:-2] == b"," and b"_" not in text:
+                try:  # noqa: SIM105 - suppress() costs more than the row
+                    cents = int(text.translate(None, b" ,"))
+                except ValueError:
+                    pass
+            if cents is None:
+                amount = self.amount(line, cells, text)
+                if amount is None:
+                    continue
+            entry = get(account)
+            if entry is None:
+                entry = self.entry(line, cells, account)
+                if entry is None:
+                    continue
+            if cents is None:
+                entry[0] += amount
+            else:
+                entry[3] += cents
+            entry[1] += 1
+            if not entry[2] and name_at is not None:
+                entry[2] = cells[name_at].strip()
+            read += 1
+        self.reading.rows_read += read
+
+    # The rare cases, out of the loops' way.
+
+    def refuse(self, line: int, cells: list, reason: str) -> None:
+        """Report a row that cannot be read, unless it is blank (only separators)."""
+        if any(cell.strip() for cell in cells):
+            self.reading.bad(line, reason)
+
+    def left_out(self, line: int, cells: list, day, found: int) -> None:
+        if found == NOT_A_YEAR:
+            self.refuse(
+                line, cells, _("“%(value)s” is not a date.") % {"value": self.text(day)[:40]}
+            )
+        elif any(cell.strip() for cell in cells):
+            self.reading.other_years[found] += 1
+
+    def amount(self, line: int, cells: list, text) -> Decimal | None:
+        text = self.text(text)
+        try:
+            return _number(text)
+        except NumberError:
+            self.refuse(line, cells, _("“%(value)s” is not an amount.") % {"value": text[:40]})
+            return None
+
+    def entry(self, line: int, cells: list, account) -> list | None:
+        """A new account's totals; None, having reported the row, if it cannot be one."""
+        account = account.strip()
+        if entry := self.totals.get(account):
+            return entry
+        if not account:
+            self.refuse(line, cells, _("The account number is missing."))
+            return None
+        if len(account) > 50:
+            self.refuse(line, cells, _("The account number is longer than 50 characters."))
+            return None
+        if len(self.totals) >= MAX_ACCOUNTS:
+            raise ImportError_(
+                _(
+                    "The file has more than %(count)s different accounts. Is the account column "
+                    "the right one?"
+                )
+                % {"count": MAX_ACCOUNTS}
+            )
+        entry = self.totals[account] = [Decimal(0), 0, b"" if self.encoding else "", 0]
+        return entry
+
     def add_rows(self, first: int, rows: list[list]) -> None:
-        """Sum rows one by one, reporting each that cannot be read."""
-        bad, other_years, totals, encoding = (
-            self.reading.bad,
-            self.reading.other_years,
-            self.totals,
-            self.encoding,
-        )
+        """Sum rows of text (a spreadsheet's), one by one."""
         for line, cells in enumerate(rows, start=first):
             try:
                 account = cells[self.account_at]
@@ -414,46 +525,17 @@ class _Summer:
                 day = cells[self.date_at] if self.date_at is not None else None
                 name = cells[self.name_at] if self.name_at is not None else None
             except IndexError:
-                if any(cell.strip() for cell in cells):
-                    bad(line, _("The row has fewer columns than the header."))
+                self.refuse(line, cells, _("The row has fewer columns than the header."))
                 continue
-            if day is not None:
-                found = self.year_of(day)
-                if found != self.year:
-                    if not any(cell.strip() for cell in cells):
-                        continue  # a row of separators only
-                    if found == NOT_A_YEAR:
-                        bad(line, _("“%(value)s” is not a date.") % {"value": self.text(day)[:40]})
-                    else:
-                        other_years[found] += 1
-                    continue
-            if encoding:
-                text = text.decode(encoding, "replace")
-            try:
-                amount = _number(text)
-            except NumberError:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                bad(line, _("“%(value)s” is not an amount.") % {"value": text[:40]})
+            if day is not None and (found := self.year_of(day)) != self.year:
+                self.left_out(line, cells, day, found)
                 continue
-            account = account.strip()
-            entry = totals.get(account)
+            amount = self.amount(line, cells, text)
+            if amount is None:
+                continue
+            entry = self.totals.get(account) or self.entry(line, cells, account)
             if entry is None:
-                if not account:
-                    bad(line, _("The account number is missing."))
-                    continue
-                if len(account) > 50:
-                    bad(line, _("The account number is longer than 50 characters."))
-                    continue
-                if len(totals) >= MAX_ACCOUNTS:
-                    raise ImportError_(
-                        _(
-                            "The file has more than %(count)s different accounts. Is the "
-                            "account column the right one?"
-                        )
-                        % {"count": MAX_ACCOUNTS}
-                    )
-                entry = totals[account] = [Decimal(0), 0, b"" if encoding else "", 0]
+                continue
             entry[0] += amount
             entry[1] += 1
             if name is not None and not entry[2]:
@@ -815,7 +897,7 @@ def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:
                 plan,
                 by,
                 LEDGER,
-                gettext_noop("%(count)s ledger accounts were given a category."),
+                gettext_noop("Ledger accounts given a category or left out: %(count)s."),
                 params={"count": changed},
             )
     return changed

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from academy.access import get_participation_or_404, is_member, require_member
@@ -212,7 +213,12 @@ def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
             changed = ledger.save_mapping(action_plan, form.choices(), by=request.user)
             messages.success(
                 request,
-                _("%(count)s accounts were changed and the analysis updated.") % {"count": changed},
+                ngettext(
+                    "%(count)s account was changed and the analysis updated.",
+                    "%(count)s accounts were changed and the analysis updated.",
+                    changed,
+                )
+                % {"count": changed},
             )
             return redirect(request.get_full_path())
     return render(

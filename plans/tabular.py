@@ -80,15 +80,16 @@ class Table:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         raise NotImplementedError
 
-    def raw_batches(self, maxsplit: int = -1) -> Iterator[tuple[int, list[list]]]:
-        """The rows in batches: (line number of the batch's first row, rows).
+    def raw_batches(self) -> Iterator[tuple[int, list, bytes | None]]:
+        """The rows in batches: (line number of the batch's first row, rows, separator).
 
         Row *i* of a batch is on line *first + i*; a batch may hold blank rows.
-        Cells are bytes in ``raw_encoding`` when that is set, else text. With
-        ``maxsplit``, a row may end in one cell holding the rest of its line.
+        With a separator, each row is a line of bytes still to be split by it;
+        without, a list of cells. Cells are bytes in ``raw_encoding`` when that
+        is set, else text.
         """
         for line, cells in self.rows():
-            yield line, [cells]
+            yield line, [cells], None
 
     def progress(self) -> float | None:
         raise NotImplementedError
@@ -128,11 +129,16 @@ class CsvTable(Table):
         if self.line == 1 and first.endswith("\n"):
             self.header_end = first_end
 
-    def raw_batches(self, maxsplit: int = -1):
-        """Blocks of about a megabyte split into lines and cells as bytes, decoded only where
-        needed: several times faster than text. From the first quote on, line by line."""
+    def raw_batches(self):
+        """Blocks of about a megabyte split into lines of bytes, decoded only where needed:
+        several times faster than text. From the first quote on, row by row.
+
+        The reader splits each line as it goes: a block's rows all split at once
+        would be thousands of lists alive together, which sets off Python's
+        garbage collector again and again.
+        """
         if self.header_end is None:
-            yield from super().raw_batches(maxsplit)
+            yield from super().raw_batches()
             return
         # The BOM is behind, in the header: the rest is plain UTF-8.
         self.raw_encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
@@ -147,14 +153,14 @@ class CsvTable(Table):
             if b'"' in block:
                 # Django's File iterates from the start again: read its lines without that.
                 rest = itertools.chain(block.splitlines(True), iter(binary.readline, b""))
-                yield from self._quoted(rest, line, maxsplit)
+                yield from self._quoted(rest, line)
                 return
             if b"\r" in block:
                 block = block.replace(b"\r\n", b"\n")
             lines = block.split(b"\n")
             if not lines[-1]:
                 lines.pop()
-            yield line, [text.split(delimiter, maxsplit) for text in lines]
+            yield line, lines, delimiter
             line += len(lines)
         self.line = line - 1
 
@@ -179,7 +185,7 @@ class CsvTable(Table):
         finally:
             self.line = line
 
-    def _quoted(self, source, line: int, maxsplit: int):
+    def _quoted(self, source, line: int):
         encoding, delimiter = self.raw_encoding, self.delimiter
         separator = delimiter.encode()
         try:
@@ -189,9 +195,9 @@ class CsvTable(Table):
                     reader = csv.reader(lines, delimiter=delimiter)
                     row = next(reader)
                     line += reader.line_num - 1
-                    yield line, [[cell.encode(encoding) for cell in row]]
+                    yield line, [[cell.encode(encoding) for cell in row]], None
                 else:
-                    yield line, [data.rstrip(b"\r\n").split(separator, maxsplit)]
+                    yield line, [data.rstrip(b"\r\n")], separator
                 line += 1
         except csv.Error as error:
             raise TableError(

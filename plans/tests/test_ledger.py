@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from plans import ledger
@@ -43,7 +44,8 @@ def read(content: bytes, year: int = 2021, **columns) -> ledger.Reading:
         "amount": "Summa",
         "date": "Tositepäivä",
     }
-    return ledger.read_ledger(io.BytesIO(content), chosen, year)
+    with translation.override("en"):
+        return ledger.read_ledger(io.BytesIO(content), chosen, year)
 
 
 def sums(reading: ledger.Reading) -> dict[str, Decimal]:

@@ -237,7 +237,7 @@ def test_a_submission_is_found_only_under_its_own_plan(client, submitted, theirs
 def reopen_in_admin(client, staff, plan):
     client.force_login(staff)
     return client.post(
-        "/admin/plans/actionplan/",
+        "/en/admin/plans/actionplan/",
         {"action": "reopen_submitted_plans", "_selected_action": [plan.pk]},
         follow=True,
     )
@@ -296,14 +296,14 @@ def test_staff_look_at_comments_changes_and_versions_in_the_admin(
 ):
     collaboration.add_comment(started, "pilot", staff, "Hyvä pilotti.", by_staff=True)
     client.force_login(staff)
-    plan_page = client.get(f"/admin/plans/actionplan/{started.pk}/change/").content.decode()
+    plan_page = client.get(f"/en/admin/plans/actionplan/{started.pk}/change/").content.decode()
     assert f"/workspace/{started.participation_id}/plan/submissions/{submitted.pk}/" in plan_page
     for model, shown in (
         ("plancomment", "pilot"),
         ("planchange", "The plan was submitted."),
         ("plansubmission", "Esimerkkilän kaupunki"),
     ):
-        response = client.get(f"/admin/plans/{model}/")
+        response = client.get(f"/en/admin/plans/{model}/")
         assert response.status_code == 200
         assert shown in response.content.decode()
-    assert client.get("/admin/plans/plancomment/add/").status_code == 403
+    assert client.get("/en/admin/plans/plancomment/add/").status_code == 403

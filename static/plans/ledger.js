@@ -16,7 +16,7 @@
         bar.value = data.percent;
         bar.textContent = data.percent + " %";
         text.textContent = template
-          .replace("{percent}", data.percent)
+          .replace("{percent}", data.percent + "\u00a0%")
           .replace("{rows}", rowsFormat.format(data.rows));
         window.setTimeout(poll, 1500);
       })
