@@ -335,6 +335,12 @@ def open_submission_of(participation: Participation) -> PlanSubmission | None:
     )
 
 
+def editing(plan: ActionPlan | None, member: bool) -> dict:
+    """For a page's template: the submission that freezes the plan, and whether to offer edits."""
+    submission = open_submission(plan)
+    return {"frozen": submission, "can_edit": member and submission is None}
+
+
 def ensure_editable(plan: ActionPlan) -> None:
     """Raise :class:`PlanSubmitted` when the team may not change the plan."""
     submission = open_submission(plan)

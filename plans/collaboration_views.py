@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from academy.access import get_participation_or_404, is_member, require_member
 
 from . import collaboration
 from .access import plan_or_404
+from .models import ActionPlan
 
 HISTORY_PAGE_SIZE = 25
 
@@ -26,20 +28,27 @@ def refuse_when_submitted(*, whole_page: bool = False):
     Changes (POST) are refused with the reason on the same page; with
     ``whole_page`` the page is itself a form, so it is refused on every request
     and the reason is shown on the plan's page. Put it under ``login_required``.
+
+    A change runs in a transaction that first locks the plan's row, as
+    submitting does: a change and a submission never overlap, and a change that
+    waited for a submission sees it and is refused.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapped(request: HttpRequest, participation: int, *args, **kwargs) -> HttpResponse:
-            if whole_page or request.method == "POST":
-                found = get_participation_or_404(request, participation)
+            if not (whole_page or request.method == "POST"):
+                return view(request, participation, *args, **kwargs)
+            found = get_participation_or_404(request, participation)
+            with transaction.atomic():
+                ActionPlan.objects.select_for_update().filter(participation=found).first()
                 submission = collaboration.open_submission_of(found)
-                if submission is not None:
-                    messages.error(request, collaboration.submitted_message(submission))
-                    if whole_page:
-                        return redirect("plans:plan", participation=found.pk)
-                    return redirect(request.path)
-            return view(request, participation, *args, **kwargs)
+                if submission is None:
+                    return view(request, participation, *args, **kwargs)
+            messages.error(request, collaboration.submitted_message(submission))
+            if whole_page:
+                return redirect("plans:plan", participation=found.pk)
+            return redirect(request.path)
 
         return wrapped
 

@@ -58,8 +58,14 @@ BOLD = Font(bold=True)
 
 
 def cell(sheet: WriteOnlyWorksheet, value, number_format: str | None = None, *, bold=False):
-    """A cell of a write-only sheet, with its number format; None stays an empty cell."""
+    """A cell of a write-only sheet, with its number format; None stays an empty cell.
+
+    Text is always text: a measure titled "=HYPERLINK(…)" must not become a formula
+    in the spreadsheet of whoever opens it.
+    """
     made = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and made.data_type == "f":
+        made.data_type = "s"
     if number_format and value is not None:
         made.number_format = number_format
     if bold:

@@ -18,6 +18,7 @@ year's ledger spend is recomputed from the account totals and the
 organisation's account → category mapping.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import operator
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_noop
 from academy.files import discard as discard_file
 from academy.files import store
 
-from .collaboration import LEDGER, ensure_editable, open_submission, record_change
+from .collaboration import LEDGER, PlanSubmitted, ensure_editable, record_change
 from .models import (
     AccountMapping,
     ActionPlan,
@@ -48,7 +49,7 @@ from .models import (
     ProcurementCategory,
     SpendSource,
 )
-from .suggest import Suggester, normalise
+from .suggest import EXCLUDED, Suggester, normalise
 from .tabular import NumberError, TableError, open_table, parse_number
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ LISTED_PROBLEMS = 200
 PROGRESS_EVERY = 50_000
 STALLED_AFTER = dt.timedelta(minutes=10)
 NOT_A_YEAR = -1
+TOO_LARGE = Decimal("1e14")  # what a total of 16 digits with 2 decimals holds
 REQUIRED = (LedgerColumn.ACCOUNT, LedgerColumn.AMOUNT)
 
 # Column names finance systems use, compared in lower case with spaces collapsed.
@@ -209,14 +211,21 @@ def remembered_columns(plan: ActionPlan, header: list[str]) -> dict[str, str] | 
     return None
 
 
-def choose_columns(ledger_import: LedgerImport, columns: dict[str, str]) -> None:
-    """Save the columns and queue the reading, once the transaction commits."""
-    ledger_import.columns = {key: value for key, value in columns.items() if value}
-    ledger_import.state = ImportState.QUEUED
-    ledger_import.progress = 0
-    ledger_import.touched_at = timezone.now()
-    ledger_import.save(update_fields=["columns", "state", "progress", "touched_at"])
-    enqueue(ledger_import)
+def choose_columns(
+    ledger_import: LedgerImport, columns: dict[str, str], *, states=(ImportState.UPLOADED,)
+) -> bool:
+    """Save the columns and queue the reading once the transaction commits; False if the
+    import is no longer in one of ``states`` (a second click, another tab)."""
+    chosen = {key: value for key, value in columns.items() if value}
+    now = timezone.now()
+    queued = LedgerImport.objects.filter(pk=ledger_import.pk, state__in=states).update(
+        columns=chosen, state=ImportState.QUEUED, progress=0, touched_at=now
+    )
+    if queued:
+        ledger_import.columns, ledger_import.state = chosen, ImportState.QUEUED
+        ledger_import.progress, ledger_import.touched_at = 0, now
+        enqueue(ledger_import)
+    return bool(queued)
 
 
 def enqueue(ledger_import: LedgerImport) -> None:
@@ -242,7 +251,9 @@ def stalled(ledger_import: LedgerImport, now: dt.datetime | None = None) -> bool
 
 
 def restart(ledger_import: LedgerImport) -> None:
-    choose_columns(ledger_import, ledger_import.columns)
+    choose_columns(
+        ledger_import, ledger_import.columns, states=(ImportState.QUEUED, ImportState.RUNNING)
+    )
 
 
 # ---------------------------------------------------------------- reading
@@ -383,7 +394,7 @@ class _Summer:
             for account, text, day in map(pick, map(split, lines)):
                 if get_year(day) != year and self.year_of(day) != year:
                     return False
-                if text[-3:-2] != b"," or b"_" in text:
+                if text.find(b",") != len(text) - 3 or b"_" in text:
                     return False
                 entry = get(account)
                 if entry is None:
@@ -413,6 +424,8 @@ class _Summer:
         """Each account's name from its first line that has one."""
         for cells in map(operator.methodcaller("split", separator, maxsplit), lines):
             account = cells[self.account_at]
+            if self.name_at >= len(cells):
+                continue
             if account in nameless and (name := cells[self.name_at].strip()):
                 self.totals[account][2] = name
                 nameless.discard(account)
@@ -447,7 +460,7 @@ class _Summer:
                     self.left_out(line, cells, day, found)
                     continue
             cents = None
-            if text[-3:-2] == b"," and b"_" not in text:
+            if text.find(b",") == len(text) - 3 and b"_" not in text:
                 try:  # noqa: SIM105 - suppress() costs more than the row
                     cents = int(text.translate(None, b" ,"))
                 except ValueError:
@@ -466,7 +479,7 @@ class _Summer:
             else:
                 entry[3] += cents
             entry[1] += 1
-            if not entry[2] and name_at is not None:
+            if not entry[2] and name_at is not None and name_at < len(cells):
                 entry[2] = cells[name_at].strip()
             read += 1
         self.reading.rows_read += read
@@ -523,7 +536,6 @@ class _Summer:
                 account = cells[self.account_at]
                 text = cells[self.amount_at]
                 day = cells[self.date_at] if self.date_at is not None else None
-                name = cells[self.name_at] if self.name_at is not None else None
             except IndexError:
                 self.refuse(line, cells, _("The row has fewer columns than the header."))
                 continue
@@ -538,8 +550,8 @@ class _Summer:
                 continue
             entry[0] += amount
             entry[1] += 1
-            if name is not None and not entry[2]:
-                entry[2] = name.strip()
+            if self.name_at is not None and self.name_at < len(cells) and not entry[2]:
+                entry[2] = cells[self.name_at].strip()
             self.reading.rows_read += 1
 
     def result(self) -> Reading:
@@ -557,7 +569,7 @@ class _Summer:
 
 def _number(text: str) -> Decimal:
     """``parse_number`` with a fast path for the forms most files use: 1 234,56 and 1234.56."""
-    if "." not in text and "_" not in text:
+    if "." not in text and "_" not in text and "e" not in text and "E" not in text:
         try:
             value = Decimal(text.replace(" ", "").replace(",", "."))
         except InvalidOperation:
@@ -586,7 +598,7 @@ def year_of(text: str) -> int | None:
             return None
     except ValueError:
         return None
-    return value.year
+    return value.year if value.year >= 1900 else None
 
 
 # ---------------------------------------------------------------- the task's work
@@ -621,6 +633,30 @@ def run(import_id: int) -> None:
         log.exception("Ledger import %s failed", import_id)
         _fail(ledger_import, _("The file could not be read. Please try again or contact staff."))
         raise
+    largest = max((abs(entry[0]) for entry in reading.totals.values()), default=Decimal(0))
+    if max(largest, abs(reading.total)) >= TOO_LARGE:
+        _fail(
+            ledger_import,
+            _(
+                "The amounts add up to more than a hundred million million euros: is the amount "
+                "column the right one?"
+            ),
+        )
+        return
+    try:
+        _save_reading(ledger_import, reading)
+    except Exception:
+        log.exception("Ledger import %s could not be saved", import_id)
+        _fail(ledger_import, _("The file could not be read. Please try again or contact staff."))
+        raise
+    if not reading.rows_bad:
+        # If the plan was submitted meanwhile, the import waits, read, for the team.
+        with contextlib.suppress(PlanSubmitted):
+            apply(ledger_import, by=ledger_import.created_by)
+
+
+def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
+    """The account totals and the counts, all at once: the import is then read, for review."""
     with transaction.atomic():
         ledger_import.totals.all().delete()
         LedgerAccountTotal.objects.bulk_create(
@@ -648,8 +684,6 @@ def run(import_id: int) -> None:
         ledger_import.state = ImportState.REVIEW
         ledger_import.error = ""
         ledger_import.save()
-        if not reading.rows_bad and open_submission(ledger_import.plan) is None:
-            apply(ledger_import, by=ledger_import.created_by)
 
 
 def _no_rows_message(reading: Reading, year: int) -> str:
@@ -785,7 +819,7 @@ def recompute(plan: ActionPlan, year: int) -> None:
 class AccountRow:
     total: LedgerAccountTotal
     mapping: AccountMapping | None
-    suggestion: ProcurementCategory | None
+    suggestion: str | None  # a category's code, or EXCLUDED
 
     @property
     def is_mapped(self) -> bool:
@@ -857,9 +891,6 @@ def unmapped_summary(ledger_import: LedgerImport) -> tuple[int, Decimal]:
         count=Count("pk"), amount=Sum("amount_eur")
     )
     return found["count"], found["amount"] or Decimal(0)
-
-
-EXCLUDED = "-"
 
 
 def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:

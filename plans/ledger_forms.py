@@ -11,11 +11,6 @@ from .models import LedgerColumn
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Purchase-invoice file (CSV or XLSX)"),
-        help_text=_(
-            "One row per invoice line, with at least the account number and the amount excluding "
-            "VAT. Up to %(limit)s."
-        )
-        % {"limit": filesizeformat(ledger.MAX_BYTES)},
     )
     year = forms.IntegerField(
         label=_("Year of the purchases"),
@@ -23,6 +18,13 @@ class UploadForm(forms.Form):
         max_value=2100,
         help_text=_("Rows dated in other years are counted and left out."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One row per invoice line, with at least the account number and the amount excluding "
+            "VAT. Up to %(limit)s."
+        ) % {"limit": filesizeformat(ledger.MAX_BYTES)}
 
 
 class ColumnsForm(forms.Form):
@@ -68,7 +70,11 @@ class ColumnsForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """A category choice per account, named ``total-<id>`` after the account's total."""
+    """A category choice per account, named after the account itself (``account-<hex>``).
+
+    Only the accounts the browser sent are saved: a page out of date, or a page
+    of the list, leaves the other accounts' mapping as it is.
+    """
 
     def __init__(self, *args, rows, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,11 +88,9 @@ class MappingForm(forms.Form):
                 initial = ledger.EXCLUDED
             elif row.mapping is not None and row.mapping.category_id:
                 initial = row.mapping.category.code
-            elif row.suggestion is not None:
-                initial = row.suggestion.code
             else:
-                initial = ""
-            self.fields[f"total-{row.total.pk}"] = forms.ChoiceField(
+                initial = row.suggestion or ""
+            self.fields[field_name(row.total.account)] = forms.ChoiceField(
                 label=f"{row.total.account} {row.total.name}".strip(),
                 choices=choices,
                 required=False,
@@ -96,10 +100,16 @@ class MappingForm(forms.Form):
     def items(self):
         """For the template: each account row with its bound field."""
         for row in self.rows:
-            yield row, self[f"total-{row.total.pk}"]
+            yield row, self[field_name(row.total.account)]
 
     def choices(self) -> dict[str, str]:
+        """Account → choice, for the accounts in the submitted form."""
         return {
-            row.total.account: self.cleaned_data.get(f"total-{row.total.pk}", "")
+            row.total.account: self.cleaned_data.get(name, "")
             for row in self.rows
+            if (name := field_name(row.total.account)) in self.data
         }
+
+
+def field_name(account: str) -> str:
+    return "account-" + account.encode().hex()

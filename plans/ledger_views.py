@@ -5,6 +5,8 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import ledger, services
+from . import collaboration, ledger, services
 from .collaboration import PlanSubmitted
 from .collaboration_views import refuse_when_submitted
 from .ledger_forms import ColumnsForm, MappingForm, UploadForm
@@ -22,6 +24,8 @@ from .models import ImportState, ProcurementCategory
 from .tabular import TableError, open_table
 
 PREVIEW_ROWS = 5
+# A page of accounts stays well under Django's limit of 1 000 fields in a form.
+ACCOUNTS_PER_PAGE = 250
 
 
 def _plan(request, participation_id: int):
@@ -82,6 +86,7 @@ def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
             "imports": imports,
             "applied": ledger.applied_import(action_plan),
             "is_member": member,
+            **collaboration.editing(action_plan, member),
         },
     )
 
@@ -104,7 +109,10 @@ def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> 
         return redirect("plans:ledger", participation=found.pk)
     form = ColumnsForm(request.POST or None, header=header, initial=chosen.columns)
     if request.method == "POST" and form.is_valid():
-        ledger.choose_columns(chosen, form.cleaned_data)
+        if not ledger.choose_columns(
+            chosen, form.cleaned_data, states=(ImportState.UPLOADED, ImportState.FAILED)
+        ):
+            messages.info(request, _("The file is already being read."))
         return redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
     return render(
         request,
@@ -169,6 +177,7 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
             "ledger_import": chosen,
             "stalled": ledger.stalled(chosen),
             "is_member": member,
+            **collaboration.editing(action_plan, member),
         },
     )
 
@@ -204,8 +213,12 @@ def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
         return redirect("plans:plan", participation=found.pk)
     found_accounts = ledger.accounts(action_plan)
     only_unmapped = request.GET.get("show") == "unmapped"
-    rows = found_accounts.unmapped if only_unmapped else found_accounts.rows
-    categories = ProcurementCategory.objects.filter(is_active=True)
+    page = Paginator(
+        found_accounts.unmapped if only_unmapped else found_accounts.rows, ACCOUNTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = list(page)
+    in_use = [row.mapping.category_id for row in rows if row.mapping and row.mapping.category_id]
+    categories = ProcurementCategory.objects.filter(Q(is_active=True) | Q(pk__in=in_use))
     form = MappingForm(request.POST or None, rows=rows, categories=categories)
     if request.method == "POST":
         require_member(request, found)
@@ -228,8 +241,10 @@ def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
             "participation": found,
             "plan": action_plan,
             "accounts": found_accounts,
+            "page": page,
             "form": form,
             "only_unmapped": only_unmapped,
             "is_member": member,
+            **collaboration.editing(action_plan, member),
         },
     )

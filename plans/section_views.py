@@ -58,6 +58,7 @@ def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
             "rows": rows,
             "unplanned": ProcurementCategory.objects.filter(is_active=True).exclude(pk__in=planned),
             "is_member": member,
+            **collaboration.editing(action_plan, member),
         },
     )
 
@@ -115,6 +116,7 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
             "measures": ReductionMeasure.objects.filter(plan=action_plan, category=chosen),
             "form": form,
             "is_member": member,
+            **collaboration.editing(action_plan, member),
             "comments": collaboration.comments_by_section(action_plan),
         },
     )
@@ -157,6 +159,7 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
             .order_by("-is_contact", "user__name", "user__email"),
             "form": form,
             "is_member": member,
+            **collaboration.editing(action_plan, member),
             "comments": collaboration.comments_by_section(action_plan),
         },
     )
@@ -189,6 +192,7 @@ def action_items(request: HttpRequest, participation: int) -> HttpResponse:
             "plan": action_plan,
             "items": items,
             "is_member": member,
+            **collaboration.editing(action_plan, member),
             "comments": collaboration.comments_by_section(action_plan),
         },
     )
@@ -281,5 +285,6 @@ def timeline(request: HttpRequest, participation: int) -> HttpResponse:
             "events": sections.timeline(action_plan, today),
             "today": today,
             "is_member": member,
+            **collaboration.editing(action_plan, member),
         },
     )

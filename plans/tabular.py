@@ -303,7 +303,7 @@ def parse_number(text: str) -> Decimal:
     if negative:
         cleaned = cleaned[1:-1]
     cleaned = cleaned.replace("\u2212", "-")  # the minus sign some programs write
-    if "_" in cleaned:  # Decimal would read 1_000 as a thousand
+    if "_" in cleaned or "e" in cleaned or "E" in cleaned:  # Decimal reads 1_000 and 1E3
         raise NumberError(text)
     if "," in cleaned and "." in cleaned:
         # The last separator is the decimal one: 1.234,56 or 1,234.56.

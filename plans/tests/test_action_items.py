@@ -240,7 +240,7 @@ def test_the_list_takes_few_queries(
         for n in range(count)
     )
     client.force_login(contact)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = get(client, list_url(ours))
     assert response.content.decode().count('<tr id="item-') == count
 
@@ -299,7 +299,7 @@ def test_the_timeline_takes_few_queries(
         for n in range(count)
     )
     client.force_login(contact)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = get(client, timeline_url(ours))
     assert len(response.context["events"]) == 5 + count
 

@@ -318,3 +318,30 @@ def test_the_plan_page_links_to_both_downloads(client, started, ours, contact):
     page = client.get(f"/en/workspace/{ours.pk}/plan/").content.decode()
     assert f'href="{analysis_url(ours)}"' in page
     assert f'href="{pdf_url(ours)}"' in page
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(client, ours, contact):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from plans import services
+    from plans.models import MeasureKind, ProcurementCategory, ReductionMeasure
+
+    plan = services.plan_for(ours)
+    ReductionMeasure.objects.create(
+        plan=plan,
+        category=ProcurementCategory.objects.get(code="heating"),
+        kind=MeasureKind.OTHER,
+        title='=HYPERLINK("http://example.invalid","klik")',
+        reduction_low=1,
+        reduction_high=2,
+        influence=3,
+    )
+    client.force_login(contact)
+    response = client.get(f"/en/workspace/{ours.pk}/plan/export/analysis.xlsx")
+    book = load_workbook(BytesIO(response.content))
+    cells = [c for row in book.worksheets[1].iter_rows() for c in row if c.value]
+    titled = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert titled
+    assert all(c.data_type == "s" for c in titled)

@@ -184,15 +184,23 @@ def test_columns_are_guessed_from_the_names_finance_systems_use(header, expected
 
 def test_account_names_suggest_categories_longest_word_first():
     suggest = Suggester(ProcurementCategory.objects.all())
-    assert suggest("Lämmitys").code == "heating"
-    assert suggest("Kaukolämpö").code == "heating"
-    assert suggest("Siivouspalvelut").code == "cleaning"
-    assert suggest("Vesi ja jätevesi").code == "water_sewage"
-    assert suggest("Jätehuoltopalvelut").code == "waste_management"
-    assert suggest("Elintarvikkeet").code == "catering_food"
-    assert suggest("Livsmedel").code == "catering_food"
-    assert suggest("Sisäiset vyörytykset") is None
+    assert suggest("Lämmitys") == "heating"
+    assert suggest("Kaukolämpö") == "heating"
+    assert suggest("Siivouspalvelut") == "cleaning"
+    assert suggest("Vesi ja jätevesi") == "water_sewage"
+    assert suggest("Jätehuoltopalvelut") == "waste_management"
+    assert suggest("Elintarvikkeet") == "catering_food"
+    assert suggest("Livsmedel") == "catering_food"
+    assert suggest("Matkakulut ja majoitus") == "travel"
+    assert suggest("Muut palvelujen ostot") is None
     assert suggest("") is None
+
+
+def test_internal_charges_are_suggested_to_be_left_out():
+    suggest = Suggester(ProcurementCategory.objects.all())
+    assert suggest("Sisäiset vyörytykset") == ledger.EXCLUDED
+    assert suggest("Sisäiset ruokapalvelut") == ledger.EXCLUDED
+    assert suggest("Interna hyror") == ledger.EXCLUDED
 
 
 # ------------------------------------------------------------------ the team's steps
@@ -266,8 +274,8 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
     assert "3 accounts (26,001 €) have no category yet and are outside the analysis." in page
     page = member.get(ledger_url(ours, "accounts/")).content.decode()
     assert "3 accounts are not mapped yet: 26,001 €, 100.0 % of the ledger" in page
-    assert page.count("Suggested from the account") == 2
-    response = map_accounts(member, ours, **{"4999": ledger.EXCLUDED})
+    assert page.count("Suggested from the account") == 3
+    response = map_accounts(member, ours)
     assert response.status_code == 302
     assert spend_by_code(plan) == {"heating": Decimal("20000.50"), "cleaning": Decimal("5000.00")}
     assert AccountMapping.objects.get(account="4999").excluded
@@ -540,3 +548,68 @@ def test_blocks_and_rows_read_alike_whatever_the_block_size(monkeypatch):
         assert sums(reading) == expected, size
         assert reading.problems == [{"line": 151, "reason": "“viisi” is not an amount."}], size
         assert reading.rows_read == 398, size
+
+
+def test_a_page_out_of_date_changes_only_the_accounts_it_sent(member, ours):
+    """Another tab's import, or a page of the list, does not unmap the other accounts."""
+    from plans.ledger_forms import field_name
+
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    map_accounts(member, ours, **{"4999": ledger.EXCLUDED})
+    stale = {field_name("4570"): "catering_food", field_name("9999"): "heating"}
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes(ROWS[:3]), name="toinen.csv")
+    response = member.post(ledger_url(ours, "accounts/"), stale)
+    assert response.status_code == 302
+    mapped = {m.account: (m.category.code if m.category else None, m.excluded) for m in
+              AccountMapping.objects.select_related("category")}  # fmt: skip
+    assert mapped == {
+        "4570": ("catering_food", False),
+        "4440": ("cleaning", False),
+        "4999": (None, True),
+    }
+
+
+def test_many_accounts_are_mapped_a_page_at_a_time(member, ours, monkeypatch):
+    from plans import ledger_views
+
+    monkeypatch.setattr(ledger_views, "ACCOUNTS_PER_PAGE", 2)
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    first = member.get(ledger_url(ours, "accounts/"))
+    assert len(first.context["form"].rows) == 2
+    assert 'aria-current="page">1</a>' in first.content.decode()
+    map_accounts(member, ours)
+    assert AccountMapping.objects.exclude(category=None).count() == 2
+    assert AccountMapping.objects.filter(category=None, excluded=False).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"), [("", "laskurivi"), ("/sv", "fakturarad"), ("/en", "invoice line")]
+)
+def test_the_upload_form_speaks_the_page_s_language(member, ours, prefix, words):
+    page = member.get(f"{prefix}/workspace/{ours.pk}/plan/ledger/").content.decode()
+    assert words in page
+
+
+def test_a_wrong_amount_column_fails_with_a_reason_instead_of_hanging(member, ours):
+    rows = [f"4570;Lämmitys;1;01.01.2021;{n};2021000123456789{n},00;A;1" for n in range(3)]
+    with member.run_tasks():
+        made = import_file(member, ours, csv_bytes(rows))
+    made.refresh_from_db()
+    assert made.state == ImportState.FAILED
+    assert "is the amount column the right one?" in made.error
+    assert not made.totals.exists()
+
+
+@pytest.mark.parametrize("amount", ["1E+30", "12,34,56", "1e3"])
+def test_amounts_that_only_look_like_numbers_are_refused(amount):
+    reading = read(csv_bytes([f"4570;Lämmitys;1;01.01.2021;1;{amount};A;1"]))
+    assert reading.rows_bad == 1
+    assert not reading.totals
+
+
+def test_two_digit_years_are_not_dates():
+    reading = read(csv_bytes(["4570;Lämmitys;1;1.1.21;1;1,00;A;1"]))
+    assert reading.problems == [{"line": 2, "reason": "“1.1.21” is not a date."}]

@@ -211,7 +211,7 @@ def test_the_list_of_category_plans_takes_few_queries(
     assert ProcurementCategory.objects.count() >= 12
     _category_plans(started, count, contact)
     client.force_login(contact)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(category_plans_url(ours))
     assert len(response.context["rows"]) == count
     assert len(response.context["unplanned"]) == ProcurementCategory.objects.count() - count

@@ -169,3 +169,17 @@ def test_an_import_read_after_submission_waits_and_cannot_be_applied(
     assert "is now frozen" in response.content.decode()
     made.refresh_from_db()
     assert made.state == "review"
+
+
+def test_a_submitted_plan_offers_no_forms_that_would_be_refused(client, frozen, ours, contact):
+    client.force_login(contact)
+    pages = {
+        category_plan_url(ours, "heating"): 'name="goals"',
+        operating_model_url(ours): 'name="goals"',
+        actions_url(ours): "/actions/new/",
+        f"/en/workspace/{ours.pk}/plan/ledger/": 'name="file"',
+    }
+    for url, form in pages.items():
+        page = client.get(url).content.decode()
+        assert "The plan has been submitted and is frozen." in page, url
+        assert form not in page, url
