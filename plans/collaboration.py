@@ -37,7 +37,10 @@ from notifications.services import queue_email
 from . import exports
 from .analysis import analyse
 from .models import (
+    ActionItem,
     ActionPlan,
+    CategoryPlan,
+    OperatingModel,
     PilotProcurement,
     PlanChange,
     PlanComment,
@@ -293,7 +296,14 @@ def history_sections(plan: ActionPlan) -> dict[str, str]:
 
 
 # The models whose fields the history names; a reverse relation is named by its model.
-_FIELD_MODELS = (PilotProcurement, ReductionMeasure, ActionPlan)
+_FIELD_MODELS = (
+    PilotProcurement,
+    ReductionMeasure,
+    ActionPlan,
+    CategoryPlan,
+    OperatingModel,
+    ActionItem,
+)
 
 
 def field_label(name: str) -> str:

@@ -232,7 +232,7 @@ def analysis_xlsx(plan: ActionPlan) -> bytes:
 
 
 def export_filename(plan: ActionPlan, what: str, extension: str) -> str:
-    """e.g. ``esimerkkilan-kaupunki-2022-toimintasuunnitelma.pdf``: ASCII, no spaces."""
+    """e.g. ``esimerkkilan-kaupunki-2022-toimenpidesuunnitelma.pdf``: ASCII, no spaces."""
     participation = plan.participation
     parts = [participation.organisation.name, str(participation.cohort.year), what]
     return f"{slugify('-'.join(parts))}.{extension}"
@@ -317,8 +317,10 @@ def operating_model_sections(model: OperatingModel | None) -> list[dict]:
 def action_items(plan: ActionPlan) -> list[ActionItem]:
     """The plan's action items by due date, each with ``link``: the category or part it is for."""
     items = list(plan.action_items.select_related("owner", "category"))
+    today = timezone.localdate()
     for item in items:
         item.link = item.category.name if item.category else item.get_section_display()
+        item.overdue = item.is_overdue(today)
     return items
 
 

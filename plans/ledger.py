@@ -31,7 +31,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from academy.files import discard as discard_file
@@ -135,11 +134,12 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 
 
 class ImportError_(Exception):
-    """The file as a whole cannot be imported; the message says why."""
+    """The file as a whole cannot be imported. The message is kept untranslated, with its
+    values, and translated for each reader (``LedgerImport.error_text``)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, **params):
         super().__init__(message)
-        self.message = message
+        self.message, self.params = message, params
 
 
 # ---------------------------------------------------------------- upload and columns
@@ -175,33 +175,45 @@ def header(ledger_import: LedgerImport) -> list[str]:
 
 
 def guess_columns(header: list[str]) -> dict[str, str]:
-    """Each field's column by its usual names: exact names first, then a name contained."""
+    """Each field's column by its usual names: exact names first, then the longest usual
+    name a column's name contains ("Tositepäivämäärä" holds "tositepäivä" before "määrä")."""
+    names = {name: _plain(name) for name in header if name}
     found: dict[str, str] = {}
-    names = {name: normalise(name.replace("_", " ")) for name in header if name}
-    for exact in (True, False):
-        for field_name, synonyms in COLUMN_NAMES.items():
-            if field_name in found:
-                continue
-            for name, plain in names.items():
-                if name in found.values():
-                    continue
-                if exact and plain in synonyms:
-                    found[field_name] = name
-                    break
-                if not exact and any(len(s) > 3 and s in plain for s in synonyms):
-                    found[field_name] = name
-                    break
+    for field_name, synonyms in COLUMN_NAMES.items():
+        for name, plain in names.items():
+            if plain in synonyms and name not in found.values() and field_name not in found:
+                found[field_name] = name
+    candidates = sorted(
+        (
+            (len(synonym), field_name, name)
+            for field_name, synonyms in COLUMN_NAMES.items()
+            for synonym in synonyms
+            if len(synonym) > 3
+            for name, plain in names.items()
+            if synonym in plain
+        ),
+        reverse=True,
+    )
+    for _length, field_name, name in candidates:
+        if field_name not in found and name not in found.values():
+            found[field_name] = name
     return found
 
 
+def _plain(name: str) -> str:
+    """A column's name as compared: lower case, punctuation and repeated spaces away."""
+    return normalise(name.replace("_", " ").replace("(", " ").replace(")", " "))
+
+
 def remembered_columns(plan: ActionPlan, header: list[str]) -> dict[str, str] | None:
-    """The columns of the organisation's latest import, if this file has them all."""
+    """The columns of the organisation's latest import that was used, if this file has
+    them all: a failed import's columns are not worth remembering."""
     earlier = (
         LedgerImport.objects.filter(
             plan__participation__organisation_id=plan.participation.organisation_id
         )
+        .filter(state__in=[ImportState.APPLIED, ImportState.REPLACED])
         .exclude(columns={})
-        .exclude(state=ImportState.UPLOADED)
         .order_by("-created_at")
         .values_list("columns", flat=True)
         .first()
@@ -269,10 +281,11 @@ class Reading:
     problems: list[dict] = field(default_factory=list)
     other_years: Counter = field(default_factory=Counter)
 
-    def bad(self, line: int, reason: str) -> None:
+    def bad(self, line: int, reason: str, value: str = "") -> None:
+        """``reason``: an untranslated message, with ``%(value)s`` for ``value``."""
         self.rows_bad += 1
         if len(self.problems) < LISTED_PROBLEMS:
-            self.problems.append({"line": line, "reason": reason})
+            self.problems.append({"line": line, "reason": reason, "value": value[:40]})
 
     @property
     def total(self) -> Decimal:
@@ -290,11 +303,11 @@ def read_ledger(
     try:
         table = open_table(binary)
     except TableError as error:
-        raise ImportError_(str(error)) from error
+        raise ImportError_(error.message, **error.params) from error
     try:
         return _read(table, columns, year, progress)
     except TableError as error:
-        raise ImportError_(str(error)) from error
+        raise ImportError_(error.message, **error.params) from error
     finally:
         table.close()
 
@@ -304,12 +317,15 @@ def _read(table, columns, year, progress) -> Reading:
     for field_name, name in columns.items():
         if name not in table.header:
             raise ImportError_(
-                _("The file has no column “%(name)s”. Choose the columns again.") % {"name": name}
+                gettext_noop("The file has no column “%(name)s”. Choose the columns again."),
+                name=name,
             )
         index[field_name] = table.header.index(name)
     for field_name in REQUIRED:
         if field_name not in index:
-            raise ImportError_(_("Choose the column of the account number and of the amount."))
+            raise ImportError_(
+                gettext_noop("Choose the column of the account number and of the amount.")
+            )
     summer = _Summer(
         year,
         account_at=index[LedgerColumn.ACCOUNT],
@@ -362,7 +378,7 @@ class _Summer:
         return found
 
     def text(self, value) -> str:
-        return value.decode(self.encoding, "replace") if self.encoding else value
+        return value.decode(self.encoding, "replace") if isinstance(value, bytes) else value
 
     def add_plain(self, first: int, rows: list, separator: bytes | None, maxsplit: int) -> None:
         """Sum rows of bytes: lines to split by ``separator``, or else lists of cells.
@@ -450,7 +466,7 @@ class _Summer:
                 if date_at is not None:
                     day = cells[date_at]
             except IndexError:
-                self.refuse(line, cells, _("The row has fewer columns than the header."))
+                self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
                 continue
             if date_at is not None:
                 found = get_year(day)
@@ -486,16 +502,14 @@ class _Summer:
 
     # The rare cases, out of the loops' way.
 
-    def refuse(self, line: int, cells: list, reason: str) -> None:
+    def refuse(self, line: int, cells: list, reason: str, value="") -> None:
         """Report a row that cannot be read, unless it is blank (only separators)."""
         if any(cell.strip() for cell in cells):
-            self.reading.bad(line, reason)
+            self.reading.bad(line, reason, self.text(value))
 
     def left_out(self, line: int, cells: list, day, found: int) -> None:
         if found == NOT_A_YEAR:
-            self.refuse(
-                line, cells, _("“%(value)s” is not a date.") % {"value": self.text(day)[:40]}
-            )
+            self.refuse(line, cells, gettext_noop("“%(value)s” is not a date."), day)
         elif any(cell.strip() for cell in cells):
             self.reading.other_years[found] += 1
 
@@ -504,7 +518,7 @@ class _Summer:
         try:
             return _number(text)
         except NumberError:
-            self.refuse(line, cells, _("“%(value)s” is not an amount.") % {"value": text[:40]})
+            self.refuse(line, cells, gettext_noop("“%(value)s” is not an amount."), text)
             return None
 
     def entry(self, line: int, cells: list, account) -> list | None:
@@ -513,18 +527,20 @@ class _Summer:
         if entry := self.totals.get(account):
             return entry
         if not account:
-            self.refuse(line, cells, _("The account number is missing."))
+            self.refuse(line, cells, gettext_noop("The account number is missing."))
             return None
         if len(account) > 50:
-            self.refuse(line, cells, _("The account number is longer than 50 characters."))
+            self.refuse(
+                line, cells, gettext_noop("The account number is longer than 50 characters.")
+            )
             return None
         if len(self.totals) >= MAX_ACCOUNTS:
             raise ImportError_(
-                _(
+                gettext_noop(
                     "The file has more than %(count)s different accounts. Is the account column "
                     "the right one?"
-                )
-                % {"count": MAX_ACCOUNTS}
+                ),
+                count=MAX_ACCOUNTS,
             )
         entry = self.totals[account] = [Decimal(0), 0, b"" if self.encoding else "", 0]
         return entry
@@ -537,7 +553,7 @@ class _Summer:
                 text = cells[self.amount_at]
                 day = cells[self.date_at] if self.date_at is not None else None
             except IndexError:
-                self.refuse(line, cells, _("The row has fewer columns than the header."))
+                self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
                 continue
             if day is not None and (found := self.year_of(day)) != self.year:
                 self.left_out(line, cells, day, found)
@@ -625,19 +641,20 @@ def run(import_id: int) -> None:
                 binary, ledger_import.columns, ledger_import.year, progress=progress
             )
         if not reading.totals:
-            raise ImportError_(_no_rows_message(reading, ledger_import.year))
+            _fail(ledger_import, *_no_rows_message(reading, ledger_import.year), reading=reading)
+            return
     except ImportError_ as error:
-        _fail(ledger_import, error.message)
+        _fail(ledger_import, error.message, error.params)
         return
     except Exception:
         log.exception("Ledger import %s failed", import_id)
-        _fail(ledger_import, _("The file could not be read. Please try again or contact staff."))
+        _fail(ledger_import, UNREADABLE)
         raise
     largest = max((abs(entry[0]) for entry in reading.totals.values()), default=Decimal(0))
     if max(largest, abs(reading.total)) >= TOO_LARGE:
         _fail(
             ledger_import,
-            _(
+            gettext_noop(
                 "The amounts add up to more than a hundred million million euros: is the amount "
                 "column the right one?"
             ),
@@ -647,7 +664,7 @@ def run(import_id: int) -> None:
         _save_reading(ledger_import, reading)
     except Exception:
         log.exception("Ledger import %s could not be saved", import_id)
-        _fail(ledger_import, _("The file could not be read. Please try again or contact staff."))
+        _fail(ledger_import, UNREADABLE)
         raise
     if not reading.rows_bad:
         # If the plan was submitted meanwhile, the import waits, read, for the team.
@@ -686,27 +703,41 @@ def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
         ledger_import.save()
 
 
-def _no_rows_message(reading: Reading, year: int) -> str:
+UNREADABLE = gettext_noop("The file could not be read. Please try again or contact staff.")
+
+
+def _no_rows_message(reading: Reading, year: int) -> tuple[str, dict]:
     if reading.other_years:
         years = ", ".join(str(y) for y in sorted(reading.other_years))
-        return _(
+        return gettext_noop(
             "No row is dated in %(year)s (the file has rows of %(years)s). Choose the year of "
             "the file."
-        ) % {"year": year, "years": years}
+        ), {"year": year, "years": years}
     if reading.rows_bad:
-        return _(
+        return gettext_noop(
             "None of the %(count)s rows could be read: are the account and amount columns the "
             "right ones? The first problems are listed below."
-        ) % {"count": reading.rows_bad}
-    return _("The file has no rows under its header.")
+        ), {"count": reading.rows_bad}
+    return gettext_noop("The file has no rows under its header."), {}
 
 
-def _fail(ledger_import: LedgerImport, message: str) -> None:
+def _fail(
+    ledger_import: LedgerImport,
+    message: str,
+    params: dict | None = None,
+    *,
+    reading: Reading | None = None,
+) -> None:
+    """Nothing of the file is kept but why it failed, and the rows it could not read."""
+    now = timezone.now()
     LedgerImport.objects.filter(pk=ledger_import.pk).update(
         state=ImportState.FAILED,
         error=message,
-        finished_at=timezone.now(),
-        touched_at=timezone.now(),
+        error_params=params or {},
+        problems=reading.problems if reading else [],
+        rows_bad=reading.rows_bad if reading else 0,
+        finished_at=now,
+        touched_at=now,
     )
 
 

@@ -549,6 +549,12 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def problem_text(problem: dict) -> str:
+    """A row's reason, kept untranslated with its value, in the reader's language."""
+    reason = gettext(problem["reason"])
+    return reason % {"value": problem.get("value", "")} if "%(value)s" in reason else reason
+
+
 class LedgerImport(models.Model):
     """One purchase-ledger file read into account totals for a year.
 
@@ -586,7 +592,10 @@ class LedgerImport(models.Model):
         _("total (EUR)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     other_years = models.JSONField(_("rows dated in other years"), default=dict, blank=True)
-    error = models.TextField(_("why it failed"), blank=True)
+    error = models.TextField(
+        _("why it failed"), blank=True, help_text=_("Untranslated, with its values apart.")
+    )
+    error_params = models.JSONField(_("values of the reason"), default=dict, blank=True)
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -622,6 +631,18 @@ class LedgerImport(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+    @property
+    def error_text(self) -> str:
+        """Why the import failed, in the reader's language."""
+        if not self.error:
+            return ""
+        return gettext(self.error) % self.error_params if self.error_params else gettext(self.error)
+
+    @property
+    def problem_texts(self) -> list[tuple[int, str]]:
+        """The rows that could not be read: line and reason, in the reader's language."""
+        return [(problem["line"], problem_text(problem)) for problem in self.problems]
 
 
 class LedgerAccountTotal(models.Model):

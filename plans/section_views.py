@@ -86,8 +86,7 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
                 action_plan,
                 request.user,
                 section,
-                gettext_noop("The implementation plan of %(category)s was removed."),
-                params={"category": chosen.name},
+                gettext_noop("The category's implementation plan was removed."),
             )
             messages.success(request, _("The category's implementation plan has been removed."))
             return redirect("plans:category_plans", participation=found.pk)
@@ -99,8 +98,7 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
                 action_plan,
                 request.user,
                 section,
-                gettext_noop("The implementation plan of %(category)s was saved."),
-                params={"category": chosen.name},
+                gettext_noop("The category's implementation plan was saved."),
                 fields=form.changed_data,
             )
             messages.success(request, _("The category's implementation plan has been saved."))

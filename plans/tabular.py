@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ";,\t"
@@ -26,7 +27,18 @@ BLOCK = 1 << 20
 
 
 class TableError(ValueError):
-    """The file as a whole cannot be read."""
+    """The file as a whole cannot be read.
+
+    It keeps its message untranslated with its values, so that what a worker
+    found is shown to each reader in their own language; ``str()`` translates.
+    """
+
+    def __init__(self, message: str, **params):
+        super().__init__(message)
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        return _(self.message) % self.params if self.params else _(self.message)
 
 
 class NumberError(ValueError):
@@ -118,9 +130,9 @@ class CsvTable(Table):
         try:
             self.header = [name.strip() for name in next(reader)]
         except StopIteration:
-            raise TableError(_("The file is empty.")) from None
+            raise TableError(gettext_noop("The file is empty.")) from None
         except csv.Error as error:
-            raise TableError(_("The first row cannot be read as CSV.")) from error
+            raise TableError(gettext_noop("The first row cannot be read as CSV.")) from error
         self.line = reader.line_num
         _check_header(self.header)
         # Bytes can be split as they are where the header took one line ending in \n:
@@ -180,7 +192,9 @@ class CsvTable(Table):
                     yield line, text.rstrip("\r\n").split(delimiter)
         except csv.Error as error:
             raise TableError(
-                _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": error}
+                gettext_noop("Line %(line)s cannot be read as CSV: %(error)s"),
+                line=line,
+                error=str(error),
             ) from error
         finally:
             self.line = line
@@ -201,7 +215,9 @@ class CsvTable(Table):
                 line += 1
         except csv.Error as error:
             raise TableError(
-                _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": error}
+                gettext_noop("Line %(line)s cannot be read as CSV: %(error)s"),
+                line=line,
+                error=str(error),
             ) from error
         finally:
             self.line = line
@@ -225,9 +241,9 @@ class XlsxTable(Table):
             self.values = sheet.iter_rows(values_only=True)
             first = next(self.values, None)
         except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
-            raise TableError(_("The spreadsheet could not be read.")) from error
+            raise TableError(gettext_noop("The spreadsheet could not be read.")) from error
         if first is None:
-            raise TableError(_("The file is empty."))
+            raise TableError(gettext_noop("The file is empty."))
         self.header = [str(cell).strip() if cell is not None else "" for cell in first]
         _check_header(self.header)
         self.line = 1
@@ -290,7 +306,7 @@ def _cell_text(cell) -> str:
 
 def _check_header(header: list[str]) -> None:
     if not any(header):
-        raise TableError(_("The first row must name the columns."))
+        raise TableError(gettext_noop("The first row must name the columns."))
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")

@@ -84,8 +84,26 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_year = form.cleaned_data["year"]
         if new_year != action_plan.spend_year:
+            # The amounts on the form are the other year's: they are not saved as this
+            # year's. The form comes back with the chosen year's own figures.
             action_plan.spend_year = new_year
             action_plan.save(update_fields=["spend_year"])
+            record_change(
+                action_plan,
+                request.user,
+                collaboration.ANALYSIS,
+                gettext_noop("The analysis year was changed to %(year)s."),
+                params={"year": new_year},
+            )
+            messages.info(
+                request,
+                _(
+                    "The analysis now shows %(year)s. Here are the figures of %(year)s: check "
+                    "them and save. Nothing else was changed."
+                )
+                % {"year": new_year},
+            )
+            return redirect("plans:spend", participation=found.pk)
         services.save_manual_spend(action_plan, new_year, form.entries)
         record_change(
             action_plan,

@@ -72,7 +72,7 @@ def test_staff_comment_on_a_section_and_the_team_is_told(client, started, ours, 
     assert "kasvisruokapäivän" in mail.body_text
     assert f"/workspace/{ours.pk}/plan/pilot/#comments-pilot" in mail.body_text
     assert (
-        mail.subject == "Kommentti toimintasuunnitelmaan: Pilottihankinta – Esimerkkilän kaupunki"
+        mail.subject == "Kommentti toimenpidesuunnitelmaan: Pilottihankinta – Esimerkkilän kaupunki"
     )
 
 

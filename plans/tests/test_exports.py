@@ -345,3 +345,31 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(client, ours,
     titled = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
     assert titled
     assert all(c.data_type == "s" for c in titled)
+
+
+def test_the_pdf_renders_markdown_and_marks_overdue_items(ours, contact):
+    import datetime as dt
+
+    from plans import services
+    from plans.exports import plan_html
+    from plans.models import ActionItem, MeasureKind, ProcurementCategory, ReductionMeasure
+
+    plan = services.plan_for(ours)
+    ReductionMeasure.objects.create(
+        plan=plan,
+        category=ProcurementCategory.objects.get(code="heating"),
+        kind=MeasureKind.OTHER,
+        title="Uusiutuva lämpö",
+        description="Kilpailutetaan **kaukolämpö**",
+        reduction_low=1,
+        reduction_high=2,
+        influence=3,
+    )
+    ActionItem.objects.create(plan=plan, title="Myöhässä", owner=contact, due=dt.date(2020, 1, 1))
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = plan_html(plan)
+    assert "<strong>kaukolämpö</strong>" in html
+    assert "**" not in html
+    assert "Open, <strong>overdue</strong>" in html

@@ -126,3 +126,20 @@ def test_the_plan_page_query_count_does_not_grow_with_the_categories(client, our
     with CaptureQueriesContext(connection) as many:
         client.get(plan_url(ours))
     assert len(many) == len(few)
+
+
+def test_changing_the_year_shows_that_year_s_figures_and_deletes_nothing(client, ours, contact):
+    client.force_login(contact)
+    client.get(plan_url(ours))
+    client.post(spend_url(ours), form_for(year="2021", heating="1 000", cleaning="500"))
+    response = client.post(spend_url(ours), form_for(year="2020", heating="", cleaning=""))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/plan/spend/")
+    plan = ActionPlan.objects.get()
+    assert plan.spend_year == 2020
+    assert {(row.year, row.amount_eur) for row in CategorySpend.objects.all()} == {
+        (2021, Decimal("1000.00")),
+        (2021, Decimal("500.00")),
+    }
+    page = client.get(spend_url(ours))
+    assert page.context["form"]["year"].value() == 2020

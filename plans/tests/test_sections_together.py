@@ -81,7 +81,7 @@ def test_each_part_records_its_changes(
     assert made.state == "applied"
     food = ProcurementCategory.objects.get(code="catering_food")
     assert changes(started) == [
-        (f"category:{food.code}", f"The implementation plan of {food.name} was saved."),
+        (f"category:{food.code}", "The category's implementation plan was saved."),
         ("operating_model", "The operating model was saved."),
         ("actions", "Action item “Markkinavuoropuhelu ruokapalveluista” was added."),
         ("actions", "Action item “Markkinavuoropuhelu ruokapalveluista” was changed."),
