@@ -12,7 +12,14 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from .models import ActionPlan, CategoryFactor, CategorySpend, FactorSet, ProcurementCategory
+from .models import (
+    ActionPlan,
+    CategoryFactor,
+    CategorySpend,
+    FactorSet,
+    ProcurementCategory,
+    SpendSource,
+)
 
 KG_PER_TONNE = Decimal(1000)
 
@@ -50,6 +57,7 @@ class Row:
     emissions_share: Decimal | None = None  # percent
     cumulative_share: Decimal | None = None  # percent, in rank order
     rank: int | None = None
+    from_ledger: bool = False
 
 
 @dataclass
@@ -100,6 +108,7 @@ def analyse(
             spend=item.amount_eur,
             factor=factor,
             overridden=overridden,
+            from_ledger=item.source == SpendSource.LEDGER,
             justification=item.override_justification if overridden else "",
         )
         if factor is not None:

@@ -431,6 +431,11 @@ def test_hand_entered_spend_stays_and_ledger_spend_keeps_its_own_factor(member, 
         Decimal("0.2"),
     )
     assert CategorySpend.objects.get(plan=plan, category=printing).amount_eur == 700
+    rows = {
+        row.category.code: row.from_ledger
+        for row in member.get(f"/en/workspace/{ours.pk}/plan/").context["analysis"].rows
+    }
+    assert rows == {"heating": True, "cleaning": True, "printing": False}
     # On the spend page the ledger's amount cannot be typed over; its factor can be changed.
     page = member.get(f"/en/workspace/{ours.pk}/plan/spend/")
     assert page.context["form"].fields[f"amount_{heating.pk}"].disabled
