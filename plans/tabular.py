@@ -57,7 +57,10 @@ def decode(raw: bytes) -> str:
 
 def detect_encoding(binary: BinaryIO) -> str:
     """UTF-8 (a BOM is dropped), else Windows-1252, else ISO-8859-1: read through in chunks."""
-    for encoding in ENCODINGS:
+    if _is_utf8(binary):
+        binary.seek(0)
+        return "utf-8-sig"
+    for encoding in ENCODINGS[1:]:
         binary.seek(0)
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -70,6 +73,23 @@ def detect_encoding(binary: BinaryIO) -> str:
         return encoding
     binary.seek(0)
     return "latin-1"
+
+
+def _is_utf8(binary: BinaryIO) -> bool:
+    """Whether the whole file is UTF-8; a chunk of plain ASCII needs no decoding at all."""
+    binary.seek(0)
+    left = b""
+    while chunk := binary.read(CHUNK):
+        chunk = left + chunk if left else chunk
+        if chunk.isascii():
+            left = b""
+            continue
+        try:
+            _text, used = codecs.utf_8_decode(chunk, "strict", False)
+        except UnicodeDecodeError:
+            return False
+        left = chunk[used:]
+    return not left
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -167,9 +187,12 @@ class CsvTable(Table):
                 rest = itertools.chain(block.splitlines(True), iter(binary.readline, b""))
                 yield from self._quoted(rest, line)
                 return
-            if b"\r" in block:
-                block = block.replace(b"\r\n", b"\n")
-            lines = block.split(b"\n")
+            if b"\r" not in block:
+                lines = block.split(b"\n")
+            else:
+                lines = block.split(b"\r\n")
+                if block.count(b"\n") != len(lines) - 1:  # not every line ends in CR LF
+                    lines = block.replace(b"\r\n", b"\n").split(b"\n")
             if not lines[-1]:
                 lines.pop()
             yield line, lines, delimiter
