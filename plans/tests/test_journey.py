@@ -158,7 +158,8 @@ def test_a_participant_goes_from_the_purchase_ledger_to_the_plan_pdf(
     )
     first = table.locator("tbody tr").first
     expect(first.locator("td").first).to_have_text("1")
-    expect(first.get_by_role("rowheader")).to_have_text(top.category.name)
+    expect(first.get_by_role("rowheader").get_by_role("link")).to_have_text(top.category.name)
+    expect(first.get_by_role("rowheader")).to_contain_text("ostoreskontrasta")  # its source
     # 199 265,94 € × 0,608634 kg/€ (EPA 221330, district heat) = 121,3 t.
     expect(first.locator("td").nth(1)).to_have_text(re.compile(r"^199\s266$"))
     expect(first.locator("td").nth(4)).to_have_text("121,3")
