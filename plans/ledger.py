@@ -672,46 +672,47 @@ def run(import_id: int) -> None:
         )
         return
     try:
-        _save_reading(ledger_import, reading)
+        # One transaction: a page polling the import never sees it read but not yet in use.
+        with transaction.atomic():
+            _save_reading(ledger_import, reading)
+            if not reading.rows_bad:
+                # If the plan was submitted meanwhile, the import waits, read, for the team.
+                with contextlib.suppress(PlanSubmitted), transaction.atomic():
+                    apply(ledger_import, by=ledger_import.created_by)
     except Exception:
         log.exception("Ledger import %s could not be saved", import_id)
         _fail(ledger_import, UNREADABLE)
         raise
-    if not reading.rows_bad:
-        # If the plan was submitted meanwhile, the import waits, read, for the team.
-        with contextlib.suppress(PlanSubmitted):
-            apply(ledger_import, by=ledger_import.created_by)
 
 
 def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
-    """The account totals and the counts, all at once: the import is then read, for review."""
-    with transaction.atomic():
-        ledger_import.totals.all().delete()
-        LedgerAccountTotal.objects.bulk_create(
-            (
-                LedgerAccountTotal(
-                    ledger_import=ledger_import,
-                    account=account,
-                    name=name,
-                    amount_eur=amount.quantize(Decimal("0.01")),
-                    rows=rows,
-                )
-                for account, (amount, rows, name) in reading.totals.items()
-            ),
-            batch_size=1000,
-        )
-        ledger_import.rows_read = reading.rows_read
-        ledger_import.rows_bad = reading.rows_bad
-        ledger_import.problems = reading.problems
-        ledger_import.other_years = {
-            str(year): count for year, count in sorted(reading.other_years.items())
-        }
-        ledger_import.total_eur = reading.total.quantize(Decimal("0.01"))
-        ledger_import.progress = 1
-        ledger_import.finished_at = ledger_import.touched_at = timezone.now()
-        ledger_import.state = ImportState.REVIEW
-        ledger_import.error = ""
-        ledger_import.save()
+    """The account totals and the counts: the import is then read, for review."""
+    ledger_import.totals.all().delete()
+    LedgerAccountTotal.objects.bulk_create(
+        (
+            LedgerAccountTotal(
+                ledger_import=ledger_import,
+                account=account,
+                name=name,
+                amount_eur=amount.quantize(Decimal("0.01")),
+                rows=rows,
+            )
+            for account, (amount, rows, name) in reading.totals.items()
+        ),
+        batch_size=1000,
+    )
+    ledger_import.rows_read = reading.rows_read
+    ledger_import.rows_bad = reading.rows_bad
+    ledger_import.problems = reading.problems
+    ledger_import.other_years = {
+        str(year): count for year, count in sorted(reading.other_years.items())
+    }
+    ledger_import.total_eur = reading.total.quantize(Decimal("0.01"))
+    ledger_import.progress = 1
+    ledger_import.finished_at = ledger_import.touched_at = timezone.now()
+    ledger_import.state = ImportState.REVIEW
+    ledger_import.error = ""
+    ledger_import.save()
 
 
 UNREADABLE = gettext_noop("The file could not be read. Please try again or contact staff.")
