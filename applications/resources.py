@@ -9,19 +9,10 @@ from import_export.formats.base_formats import CSV
 from import_export.forms import SelectableFieldsExportForm
 
 from academy.models import HELSINKI, OrganisationKind, TeamRole
+from academy.spreadsheets import neutralise
 
 from . import answers
 from .models import Application, ApplicationState
-
-# A cell that starts with one of these is read as a formula by spreadsheet
-# programs; an apostrophe in front keeps it text (OWASP's CSV injection advice).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _helsinki(value) -> str:

@@ -15,7 +15,8 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
-from applications.resources import ExportForm, SpreadsheetCSV, neutralise
+from academy.spreadsheets import neutralise
+from applications.resources import ExportForm, SpreadsheetCSV
 
 from . import services
 from .models import Attendance, Material, RecordingRequest, Session, SessionState
