@@ -397,8 +397,26 @@ def _check_open_document(upload: Any, file_type: FileType, extension: str, scan:
         raise _mismatch(file_type, extension)
 
 
+def _looks_like_utf16(head: bytes) -> bool:
+    """UTF-16 text: a BOM, or Latin text whose every other byte is NUL."""
+    if head.startswith(BOMS[1:]):
+        return True
+    sample = head[:256]
+    if len(sample) < 4 or sample.startswith(EXECUTABLE_STARTS):
+        return False
+    return not sample[1::2].strip(b"\x00") or not sample[0::2].strip(b"\x00")
+
+
 def _check_text(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
     """Plain text or CSV: UTF-8 or cp1252, with nothing that a browser or a shell would run."""
+    if _looks_like_utf16(scan.head):
+        raise ValidationError(
+            _(
+                "The file is UTF-16 text (what Excel calls “Unicode text”), which is not "
+                "accepted. Save it as UTF-8 (in Excel: Save as → CSV UTF-8) and upload it again."
+            ),
+            code="utf16",
+        )
     if scan.has_nul or not scan.decodes:
         raise _mismatch(file_type, extension)
     if (

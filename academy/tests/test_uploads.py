@@ -239,7 +239,10 @@ def test_a_shell_script_renamed_txt_is_refused():
 
 def test_binary_or_utf16_content_renamed_txt_is_refused():
     assert refusal("ohjelma.txt", EXE).code == "content_mismatch"
-    assert refusal("teksti.txt", "Hei".encode("utf-16")).code == "content_mismatch"
+    utf16 = refusal("teksti.txt", "Hei".encode("utf-16"))
+    assert utf16.code == "utf16"
+    assert "Save it as UTF-8" in utf16.message
+    assert refusal("teksti.txt", "Hei maailma".encode("utf-16-le")).code == "utf16"
     assert refusal("kuva.txt", b"\x81\x8d\x8f\x90\x9d").code == "content_mismatch"
 
 
