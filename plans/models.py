@@ -535,15 +535,24 @@ class LedgerColumn(models.TextChoices):
 
     ACCOUNT = "account", _("Account number")
     ACCOUNT_NAME = "account_name", _("Account name")
-    AMOUNT = "amount", _("Amount excluding VAT")
+    AMOUNT = "amount", _("Amount")
     DATE = "date", _("Voucher date")
+    VAT = "vat", _("VAT amount")
+
+
+class VatMode(models.TextChoices):
+    """How the amounts a file holds become amounts without VAT."""
+
+    EXCLUDED = "excluded", _("The amounts are without VAT")
+    SUBTRACT = "subtract", _("The amounts include VAT: subtract the VAT column from them")
+    RATE = "rate", _("The amounts include VAT: take it out at a rate")
 
 
 class ImportState(models.TextChoices):
     UPLOADED = "uploaded", _("Columns to choose")
     QUEUED = "queued", _("Waiting to be read")
     RUNNING = "running", _("Being read")
-    REVIEW = "review", _("Read, with rows to look at")
+    REVIEW = "review", _("Read, to be checked before use")
     APPLIED = "applied", _("In use")
     REPLACED = "replaced", _("Replaced by a later import")
     FAILED = "failed", _("Failed")
@@ -552,7 +561,7 @@ class ImportState(models.TextChoices):
 def problem_text(problem: dict) -> str:
     """A row's reason, kept untranslated with its value, in the reader's language."""
     reason = gettext(problem["reason"])
-    return reason % {"value": problem.get("value", "")} if "%(value)s" in reason else reason
+    return reason % {"value": "", **problem} if "%(" in reason else reason
 
 
 class LedgerImport(models.Model):
@@ -575,6 +584,17 @@ class LedgerImport(models.Model):
     )
     columns = models.JSONField(
         _("columns"), default=dict, blank=True, help_text=_("Which column of the file holds what.")
+    )
+    vat_mode = models.CharField(
+        _("VAT"), max_length=10, choices=VatMode.choices, blank=True, default=""
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("The rate at which VAT is taken out of amounts that include it."),
     )
     state = models.CharField(
         _("state"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
