@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +38,8 @@ from academy.files import discard as discard_file
 from academy.files import store
 
 from .collaboration import LEDGER, PlanSubmitted, ensure_editable, record_change
+from .columns import guess as guess_columns
+from .ledger_review import review
 from .models import (
     AccountMapping,
     ActionPlan,
@@ -48,8 +50,9 @@ from .models import (
     LedgerImport,
     ProcurementCategory,
     SpendSource,
+    VatMode,
 )
-from .suggest import EXCLUDED, Suggester, normalise
+from .suggest import EXCLUDED, Suggester
 from .tabular import NumberError, TableError, open_table, parse_number
 
 log = logging.getLogger(__name__)
@@ -63,75 +66,7 @@ STALLED_AFTER = dt.timedelta(minutes=10)
 NOT_A_YEAR = -1
 TOO_LARGE = Decimal("1e14")  # what a total of 16 digits with 2 decimals holds
 REQUIRED = (LedgerColumn.ACCOUNT, LedgerColumn.AMOUNT)
-
-# Column names finance systems use, compared in lower case with spaces collapsed.
-COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    LedgerColumn.ACCOUNT: (
-        "tili",
-        "tilinumero",
-        "tilin numero",
-        "tilinro",
-        "tili nro",
-        "tilikoodi",
-        "kirjanpitotili",
-        "konto",
-        "kontonummer",
-        "account",
-        "account number",
-        "account code",
-    ),
-    LedgerColumn.ACCOUNT_NAME: (
-        "tilin nimi",
-        "tilinimi",
-        "tili nimi",
-        "tilin selite",
-        "tilin nimike",
-        "kontonamn",
-        "kontots namn",
-        "konto namn",
-        "account name",
-        "account description",
-    ),
-    LedgerColumn.AMOUNT: (
-        "summa",
-        "summa alv 0",
-        "summa (alv 0)",
-        "summa alv 0 %",
-        "summa ilman alv",
-        "veroton summa",
-        "veroton määrä",
-        "nettosumma",
-        "netto",
-        "määrä",
-        "euroa",
-        "eur",
-        "summa eur",
-        "belopp",
-        "belopp exkl. moms",
-        "belopp utan moms",
-        "amount",
-        "net amount",
-        "amount excl. vat",
-    ),
-    LedgerColumn.DATE: (
-        "tositepäivä",
-        "tositepvm",
-        "tositteen päivämäärä",
-        "päivämäärä",
-        "pvm",
-        "kirjauspäivä",
-        "kirjauspvm",
-        "laskun päivämäärä",
-        "laskupvm",
-        "verifikatdatum",
-        "bokföringsdatum",
-        "datum",
-        "date",
-        "voucher date",
-        "posting date",
-        "invoice date",
-    ),
-}
+CENT = Decimal("0.01")
 
 
 class ImportError_(Exception):
@@ -154,11 +89,19 @@ def start(plan: ActionPlan, upload, *, year: int, by) -> LedgerImport:
     except TableError as error:
         discard_file(stored)
         raise ValidationError(str(error), code="unreadable") from error
+    earlier = remembered(plan, header)
+    if earlier is not None:
+        columns, vat_mode, vat_rate = earlier.columns, earlier.vat_mode, earlier.vat_rate
+    else:
+        guessed = guess_columns(header)
+        columns, vat_mode, vat_rate = guessed.columns, guessed.vat_mode, None
     return LedgerImport.objects.create(
         plan=plan,
         year=year,
         file=stored,
-        columns=remembered_columns(plan, header) or guess_columns(header),
+        columns=columns,
+        vat_mode=vat_mode,
+        vat_rate=vat_rate,
         created_by=by if by is not None and by.is_authenticated else None,
     )
 
@@ -175,40 +118,9 @@ def header(ledger_import: LedgerImport) -> list[str]:
     return header_of_file(ledger_import.file)
 
 
-def guess_columns(header: list[str]) -> dict[str, str]:
-    """Each field's column by its usual names: exact names first, then the longest usual
-    name a column's name contains ("Tositepäivämäärä" holds "tositepäivä" before "määrä")."""
-    names = {name: _plain(name) for name in header if name}
-    found: dict[str, str] = {}
-    for field_name, synonyms in COLUMN_NAMES.items():
-        for name, plain in names.items():
-            if plain in synonyms and name not in found.values() and field_name not in found:
-                found[field_name] = name
-    candidates = sorted(
-        (
-            (len(synonym), field_name, name)
-            for field_name, synonyms in COLUMN_NAMES.items()
-            for synonym in synonyms
-            if len(synonym) > 3
-            for name, plain in names.items()
-            if synonym in plain
-        ),
-        reverse=True,
-    )
-    for _length, field_name, name in candidates:
-        if field_name not in found and name not in found.values():
-            found[field_name] = name
-    return found
-
-
-def _plain(name: str) -> str:
-    """A column's name as compared: lower case, punctuation and repeated spaces away."""
-    return normalise(name.replace("_", " ").replace("(", " ").replace(")", " "))
-
-
-def remembered_columns(plan: ActionPlan, header: list[str]) -> dict[str, str] | None:
-    """The columns of the organisation's latest import that was used, if this file has
-    them all: a failed import's columns are not worth remembering."""
+def remembered(plan: ActionPlan, header: list[str]) -> LedgerImport | None:
+    """The organisation's latest import that was used, if this file has all its columns:
+    its columns and VAT treatment are worth keeping; a failed import's are not."""
     earlier = (
         LedgerImport.objects.filter(
             plan__participation__organisation_id=plan.participation.organisation_id
@@ -216,26 +128,41 @@ def remembered_columns(plan: ActionPlan, header: list[str]) -> dict[str, str] | 
         .filter(state__in=[ImportState.APPLIED, ImportState.REPLACED])
         .exclude(columns={})
         .order_by("-created_at")
-        .values_list("columns", flat=True)
+        .only("columns", "vat_mode", "vat_rate")
         .first()
     )
-    if earlier and all(name in header for name in earlier.values()):
-        return dict(earlier)
+    if earlier and all(name in header for name in earlier.columns.values()):
+        return earlier
     return None
 
 
 def choose_columns(
-    ledger_import: LedgerImport, columns: dict[str, str], *, states=(ImportState.UPLOADED,)
+    ledger_import: LedgerImport,
+    columns: dict[str, str],
+    *,
+    vat_mode: str = VatMode.EXCLUDED,
+    vat_rate: Decimal | None = None,
+    states=(ImportState.UPLOADED,),
 ) -> bool:
-    """Save the columns and queue the reading once the transaction commits; False if the
-    import is no longer in one of ``states`` (a second click, another tab)."""
+    """Save the columns and VAT treatment and queue the reading once the transaction commits;
+    False if the import is no longer in one of ``states`` (a second click, another tab)."""
     chosen = {key: value for key, value in columns.items() if value}
+    if vat_mode != VatMode.SUBTRACT:
+        chosen.pop(LedgerColumn.VAT, None)
+    if vat_mode != VatMode.RATE:
+        vat_rate = None
     now = timezone.now()
     queued = LedgerImport.objects.filter(pk=ledger_import.pk, state__in=states).update(
-        columns=chosen, state=ImportState.QUEUED, progress=0, touched_at=now
+        columns=chosen,
+        vat_mode=vat_mode,
+        vat_rate=vat_rate,
+        state=ImportState.QUEUED,
+        progress=0,
+        touched_at=now,
     )
     if queued:
         ledger_import.columns, ledger_import.state = chosen, ImportState.QUEUED
+        ledger_import.vat_mode, ledger_import.vat_rate = vat_mode, vat_rate
         ledger_import.progress, ledger_import.touched_at = 0, now
         enqueue(ledger_import)
     return bool(queued)
@@ -265,7 +192,11 @@ def stalled(ledger_import: LedgerImport, now: dt.datetime | None = None) -> bool
 
 def restart(ledger_import: LedgerImport) -> None:
     choose_columns(
-        ledger_import, ledger_import.columns, states=(ImportState.QUEUED, ImportState.RUNNING)
+        ledger_import,
+        ledger_import.columns,
+        vat_mode=ledger_import.vat_mode or VatMode.EXCLUDED,
+        vat_rate=ledger_import.vat_rate,
+        states=(ImportState.QUEUED, ImportState.RUNNING),
     )
 
 
@@ -274,19 +205,30 @@ def restart(ledger_import: LedgerImport) -> None:
 
 @dataclass
 class Reading:
-    """What reading a ledger found: per account [sum, rows, name], and what it left out."""
+    """What reading a ledger found: per account [sum, rows, name], and what it left out.
+
+    ``uneven`` counts the rows with another number of fields than the header
+    (``longer`` of them with more): many such rows mean the file was not
+    written the way it is read, such as amounts with an unquoted decimal comma
+    in a comma-separated file.
+    """
 
     totals: dict[str, list] = field(default_factory=dict)
     rows_read: int = 0
     rows_bad: int = 0
     problems: list[dict] = field(default_factory=list)
     other_years: Counter = field(default_factory=Counter)
+    uneven: int = 0
+    longer: int = 0
+    separator: str | None = None
+    width: int = 0
 
-    def bad(self, line: int, reason: str, value: str = "") -> None:
-        """``reason``: an untranslated message, with ``%(value)s`` for ``value``."""
+    def bad(self, line: int, reason: str, value: str = "", **params) -> None:
+        """``reason``: an untranslated message, with ``%(value)s`` for ``value`` and the
+        ``params`` it names."""
         self.rows_bad += 1
         if len(self.problems) < LISTED_PROBLEMS:
-            self.problems.append({"line": line, "reason": reason, "value": value[:40]})
+            self.problems.append({"line": line, "reason": reason, "value": value[:40], **params})
 
     @property
     def total(self) -> Decimal:
@@ -298,24 +240,30 @@ def read_ledger(
     columns: dict[str, str],
     year: int,
     *,
+    vat_mode: str = VatMode.EXCLUDED,
+    vat_rate: Decimal | None = None,
     progress: Callable[[int, float | None], None] | None = None,
 ) -> Reading:
-    """Sum a ledger file per account. Raises ImportError_ when the file cannot be used."""
+    """Sum a ledger file per account, without VAT. Raises ImportError_ when the file cannot
+    be used."""
     try:
         table = open_table(binary)
     except TableError as error:
         raise ImportError_(error.message, **error.params) from error
     try:
-        return _read(table, columns, year, progress)
+        summer = _summer(table, columns, year, vat_mode, vat_rate)
+        return _read(table, summer, max(summer.used) + 1, progress)
     except TableError as error:
         raise ImportError_(error.message, **error.params) from error
     finally:
         table.close()
 
 
-def _read(table, columns, year, progress) -> Reading:
+def _summer(table, columns: dict[str, str], year: int, vat_mode: str, vat_rate) -> "_Summer":
     index = {}
     for field_name, name in columns.items():
+        if field_name == LedgerColumn.VAT and vat_mode != VatMode.SUBTRACT:
+            continue
         if name not in table.header:
             raise ImportError_(
                 gettext_noop("The file has no column “%(name)s”. Choose the columns again."),
@@ -327,19 +275,32 @@ def _read(table, columns, year, progress) -> Reading:
             raise ImportError_(
                 gettext_noop("Choose the column of the account number and of the amount.")
             )
+    if vat_mode == VatMode.SUBTRACT and LedgerColumn.VAT not in index:
+        raise ImportError_(gettext_noop("Choose the column of the VAT to subtract."))
+    if vat_mode == VatMode.RATE and not vat_rate:
+        raise ImportError_(gettext_noop("Give the VAT rate to take out of the amounts."))
     summer = _Summer(
         year,
         account_at=index[LedgerColumn.ACCOUNT],
         amount_at=index[LedgerColumn.AMOUNT],
         name_at=index.get(LedgerColumn.ACCOUNT_NAME),
         date_at=index.get(LedgerColumn.DATE),
+        vat_at=index.get(LedgerColumn.VAT),
+        width=len(table.header) if table.fixed_width else None,
+        divide_by=1 + vat_rate / 100 if vat_mode == VatMode.RATE else None,
     )
+    summer.used = list(index.values())
+    summer.reading.separator = table.delimiter
+    summer.reading.width = len(table.header)
+    return summer
+
+
+def _read(table, summer: "_Summer", maxsplit: int, progress) -> Reading:
     seen, report_at = 0, PROGRESS_EVERY
-    maxsplit = max(index.values()) + 1
-    for first, rows, separator in table.raw_batches():
+    for first, rows, separator, even in table.raw_batches():
         summer.encoding = table.raw_encoding
         if summer.encoding:
-            summer.add_plain(first, rows, separator, maxsplit)
+            summer.add_plain(first, rows, separator, maxsplit, even)
         else:
             summer.add_rows(first, rows)
         seen += len(rows)
@@ -365,10 +326,13 @@ class _Summer:
     Decimal at the end.
     """
 
-    def __init__(self, year, *, account_at, amount_at, name_at, date_at):
+    def __init__(self, year, *, account_at, amount_at, name_at, date_at, vat_at, width, divide_by):
         self.year = year
         self.account_at, self.amount_at = account_at, amount_at
         self.name_at, self.date_at = name_at, date_at
+        self.vat_at, self.divide_by = vat_at, divide_by
+        self.width = width  # None where a row may leave empty cells off (a spreadsheet)
+        self.used: list[int] = []
         self.encoding: str | None = None
         self.totals: dict = {}
         self.years: dict = {}  # a date as the file has it → its year, or NOT_A_YEAR
@@ -385,19 +349,24 @@ class _Summer:
     def text(self, value) -> str:
         return value.decode(self.encoding, "replace") if isinstance(value, bytes) else value
 
-    def add_plain(self, first: int, rows: list, separator: bytes | None, maxsplit: int) -> None:
+    def add_plain(
+        self, first: int, rows: list, separator: bytes | None, maxsplit: int, even: bool
+    ) -> None:
         """Sum rows of bytes: lines to split by ``separator``, or else lists of cells.
 
-        A block whose every line is plain (the year's date, an amount like
-        1 234,56, a known or well-formed account) is summed in one pass that
-        leaves the splitting and picking of cells to C; any other block is
-        summed row by row, which reports what it cannot read.
+        A block whose every line is plain (as many fields as the header, the
+        year's date, an amount like 1 234,56, a known or well-formed account) is
+        summed in one pass that leaves the splitting and picking of cells to C;
+        any other block is summed row by row, which reports what it cannot read.
         """
         if separator is not None:
-            if self.add_fast(rows, separator, maxsplit):
+            if even and self.vat_at is None and self.add_fast(rows, separator, maxsplit):
                 return
-            rows = [row.split(separator, maxsplit) for row in rows]
-        self.add_careful(first, rows)
+            rows = [row.split(separator) for row in rows]
+        if self.vat_at is None:
+            self.add_careful(first, rows)
+        else:
+            self.add_rows(first, rows)
 
     def add_fast(self, lines: list[bytes], separator: bytes, maxsplit: int) -> bool:
         """Sum a block of plain lines, or change nothing and say False.
@@ -467,18 +436,16 @@ class _Summer:
         """
         totals, years, year = self.totals, self.years, self.year
         account_at, amount_at = self.account_at, self.amount_at
-        name_at, date_at = self.name_at, self.date_at
+        name_at, date_at, width = self.name_at, self.date_at, self.width
         get, get_year = totals.get, years.get
         read = 0
         for line, cells in enumerate(rows, start=first):
-            try:
-                account = cells[account_at]
-                text = cells[amount_at]
-                if date_at is not None:
-                    day = cells[date_at]
-            except IndexError:
-                self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
+            if len(cells) != width and self.uneven(line, cells):
                 continue
+            account = cells[account_at]
+            text = cells[amount_at]
+            if date_at is not None:
+                day = cells[date_at]
             if date_at is not None:
                 found = get_year(day)
                 if found is None:
@@ -513,10 +480,41 @@ class _Summer:
 
     # The rare cases, out of the loops' way.
 
-    def refuse(self, line: int, cells: list, reason: str, value="") -> None:
+    def uneven(self, line: int, cells: list) -> bool:
+        """Whether a row whose number of fields differs from the header's is refused.
+
+        Empty fields after the header's last are harmless (a separator at the end
+        of each line); any other difference may have moved a value into another
+        column, so the row is not summed. A spreadsheet's row may leave its empty
+        cells off instead: it is refused only if it lacks a cell the import reads.
+        """
+        width, count = self.width, len(cells)
+        if width is None:
+            if count > max(self.used):
+                return False
+            self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
+            return True
+        if count > width and not any(cell.strip() for cell in cells[width:]):
+            return False
+        if any(cell.strip() for cell in cells):
+            self.reading.uneven += 1
+            self.reading.longer += count > width
+        self.refuse(
+            line,
+            cells,
+            gettext_noop(
+                "The row has %(count)s fields but the header has %(width)s: its values may be in "
+                "the wrong columns."
+            ),
+            count=count,
+            width=width,
+        )
+        return True
+
+    def refuse(self, line: int, cells: list, reason: str, value="", **params) -> None:
         """Report a row that cannot be read, unless it is blank (only separators)."""
         if any(cell.strip() for cell in cells):
-            self.reading.bad(line, reason, self.text(value))
+            self.reading.bad(line, reason, self.text(value), **params)
 
     def left_out(self, line: int, cells: list, day, found: int) -> None:
         if found == NOT_A_YEAR:
@@ -557,21 +555,24 @@ class _Summer:
         return entry
 
     def add_rows(self, first: int, rows: list[list]) -> None:
-        """Sum rows of text (a spreadsheet's), one by one."""
+        """Sum rows one by one: a spreadsheet's, or any with a VAT column to subtract."""
         for line, cells in enumerate(rows, start=first):
-            try:
-                account = cells[self.account_at]
-                text = cells[self.amount_at]
-                day = cells[self.date_at] if self.date_at is not None else None
-            except IndexError:
-                self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
+            if len(cells) != self.width and self.uneven(line, cells):
                 continue
+            account = cells[self.account_at]
+            text = cells[self.amount_at]
+            day = cells[self.date_at] if self.date_at is not None else None
             if day is not None and (found := self.year_of(day)) != self.year:
                 self.left_out(line, cells, day, found)
                 continue
             amount = self.amount(line, cells, text)
             if amount is None:
                 continue
+            if self.vat_at is not None:
+                vat = self.amount(line, cells, cells[self.vat_at])
+                if vat is None:
+                    continue
+                amount -= vat
             entry = self.totals.get(account) or self.entry(line, cells, account)
             if entry is None:
                 continue
@@ -585,13 +586,19 @@ class _Summer:
         reading = self.reading
         reading.totals = {
             self.text(account): [
-                amount + Decimal(cents) / 100,
+                self.without_vat(amount + Decimal(cents) / 100),
                 rows,
                 self.text(name)[:300],
             ]
             for account, (amount, rows, name, cents) in self.totals.items()
         }
         return reading
+
+    def without_vat(self, amount: Decimal) -> Decimal:
+        """An account's sum with VAT taken out at the rate, to the cent; else as it is."""
+        if self.divide_by is None:
+            return amount
+        return (amount / self.divide_by).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _number(text: str) -> Decimal:
@@ -649,8 +656,18 @@ def run(import_id: int) -> None:
     try:
         with ledger_import.file.file.open("rb") as binary:
             reading = read_ledger(
-                binary, ledger_import.columns, ledger_import.year, progress=progress
+                binary,
+                ledger_import.columns,
+                ledger_import.year,
+                vat_mode=ledger_import.vat_mode or VatMode.EXCLUDED,
+                vat_rate=ledger_import.vat_rate,
+                progress=progress,
             )
+        if reading.rows_bad > reading.rows_read and (
+            reading.rows_read or reading.uneven * 2 > reading.rows_bad
+        ):
+            _fail(ledger_import, *_mostly_bad_message(reading), reading=reading)
+            return
         if not reading.totals:
             _fail(ledger_import, *_no_rows_message(reading, ledger_import.year), reading=reading)
             return
@@ -675,10 +692,12 @@ def run(import_id: int) -> None:
         # One transaction: a page polling the import never sees it read but not yet in use.
         with transaction.atomic():
             _save_reading(ledger_import, reading)
-            if not reading.rows_bad:
-                # If the plan was submitted meanwhile, the import waits, read, for the team.
-                with contextlib.suppress(PlanSubmitted), transaction.atomic():
-                    apply(ledger_import, by=ledger_import.created_by)
+            found = review(ledger_import)
+            if not found.needs_click:
+                # If the plan was submitted meanwhile, or another import was put in use,
+                # the import waits, read, for the team.
+                with contextlib.suppress(PlanSubmitted, InUseChanged), transaction.atomic():
+                    apply(ledger_import, by=ledger_import.created_by, replacing=None)
     except Exception:
         log.exception("Ledger import %s could not be saved", import_id)
         _fail(ledger_import, UNREADABLE)
@@ -716,6 +735,29 @@ def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
 
 
 UNREADABLE = gettext_noop("The file could not be read. Please try again or contact staff.")
+
+
+def _mostly_bad_message(reading: Reading) -> tuple[str, dict]:
+    """Why an import of which most rows could not be read is refused rather than summed."""
+    counts = {"bad": reading.rows_bad, "count": reading.rows_bad + reading.rows_read}
+    if reading.uneven * 2 <= reading.rows_bad:
+        return gettext_noop(
+            "%(bad)s of the %(count)s rows could not be read, so the file is not used: are the "
+            "account and amount columns the right ones? The first problems are listed below."
+        ), counts
+    if reading.separator == "," and reading.longer * 2 > reading.uneven:
+        return gettext_noop(
+            "%(bad)s of the %(count)s rows have more fields than the header, so the file is not "
+            "used. Commas separate its fields, and the amounts seem to have a decimal comma too, "
+            "which splits each amount in two. Save the file as “CSV UTF-8” with semicolons "
+            "between the fields, or as an Excel workbook (.xlsx), and import it again."
+        ), counts
+    return gettext_noop(
+        "%(bad)s of the %(count)s rows have another number of fields than the header "
+        "(%(width)s), so the file is not used: it is not read the way it was written. Save it "
+        "as “CSV UTF-8” (in Excel: Save as → CSV UTF-8) or as an Excel workbook (.xlsx), and "
+        "import it again."
+    ), {**counts, "width": reading.width}
 
 
 def _no_rows_message(reading: Reading, year: int) -> tuple[str, dict]:
@@ -756,18 +798,35 @@ def _fail(
 # ---------------------------------------------------------------- applying and mapping
 
 
-def apply(ledger_import: LedgerImport, *, by) -> None:
+class InUseChanged(Exception):
+    """Another import was put in use after the team looked at what this one changes."""
+
+    message = gettext_noop(
+        "Another import of the year was put in use meanwhile. Look at what this one changes "
+        "against it, and put it in use again if it is right."
+    )
+
+
+ANY = object()
+
+
+def apply(ledger_import: LedgerImport, *, by, replacing: object = ANY) -> None:
     """Make this import the year's ledger, setting aside the one before, and recompute.
 
-    Raises PlanSubmitted when the plan is frozen.
+    ``replacing``: the id of the import in use that the team compared this one
+    with (None: none was). Raises InUseChanged when another is in use now, and
+    PlanSubmitted when the plan is frozen.
     """
     plan = ledger_import.plan
     with transaction.atomic():
         ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         ensure_editable(plan)
-        LedgerImport.objects.filter(
+        in_use = LedgerImport.objects.filter(
             plan=plan, year=ledger_import.year, state=ImportState.APPLIED
-        ).exclude(pk=ledger_import.pk).update(state=ImportState.REPLACED)
+        ).exclude(pk=ledger_import.pk)
+        if replacing is not ANY and in_use.values_list("pk", flat=True).first() != replacing:
+            raise InUseChanged
+        in_use.update(state=ImportState.REPLACED)
         ledger_import.state = ImportState.APPLIED
         ledger_import.applied_at = timezone.now()
         ledger_import.save(update_fields=["state", "applied_at"])

@@ -10,17 +10,21 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import collaboration, ledger, services
+from . import collaboration, ledger, reconciliation, services
 from .collaboration import PlanSubmitted
 from .collaboration_views import refuse_when_submitted
+from .columns import vat_notes
+from .exports import XLSX_TYPE
 from .ledger_forms import ColumnsForm, MappingForm, UploadForm
-from .models import ImportState, ProcurementCategory
+from .ledger_review import review
+from .models import ImportState, LedgerColumn, ProcurementCategory
 from .tabular import TableError, open_table
 
 PREVIEW_ROWS = 5
@@ -107,10 +111,20 @@ def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> 
     except TableError as error:
         messages.error(request, str(error))
         return redirect("plans:ledger", participation=found.pk)
-    form = ColumnsForm(request.POST or None, header=header, initial=chosen.columns)
+    form = ColumnsForm(
+        request.POST or None,
+        header=header,
+        year=chosen.year,
+        initial={**chosen.columns, "vat_mode": chosen.vat_mode, "vat_rate": chosen.vat_rate},
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         if not ledger.choose_columns(
-            chosen, form.cleaned_data, states=(ImportState.UPLOADED, ImportState.FAILED)
+            chosen,
+            {name: data[name] for name in ColumnsForm.SELECTS},
+            vat_mode=data["vat_mode"],
+            vat_rate=data["vat_rate"],
+            states=(ImportState.UPLOADED, ImportState.FAILED),
         ):
             messages.info(request, _("The file is already being read."))
         return redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
@@ -124,6 +138,7 @@ def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> 
             "form": form,
             "header": header,
             "preview": preview,
+            "vat_notes": vat_notes(form.kinds, form[LedgerColumn.AMOUNT].value()),
         },
     )
 
@@ -152,9 +167,12 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
         back = redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
         if action == "apply" and chosen.state == ImportState.REVIEW:
             try:
-                ledger.apply(chosen, by=request.user)
+                ledger.apply(chosen, by=request.user, replacing=_replacing(request))
             except PlanSubmitted as error:
                 messages.error(request, error.message)
+                return back
+            except ledger.InUseChanged as error:
+                messages.error(request, _(error.message))
                 return back
             messages.success(request, _("The import is in use and the analysis updated."))
             return redirect("plans:ledger_accounts", participation=found.pk)
@@ -175,11 +193,44 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
             "participation": found,
             "plan": action_plan,
             "ledger_import": chosen,
+            "review": review(chosen) if chosen.state == ImportState.REVIEW else None,
             "stalled": ledger.stalled(chosen),
             "is_member": member,
             **collaboration.editing(action_plan, member),
         },
     )
+
+
+def _replacing(request: HttpRequest) -> int | None:
+    """The import in use that the team saw this one compared with: none, or its id."""
+    try:
+        return int(request.POST.get("replacing") or 0) or None
+    except ValueError:
+        return -1  # matches no import: the team is asked to look again
+
+
+@login_required
+@require_GET
+def ledger_reconciliation(
+    request: HttpRequest, participation: int, import_id: int, extension: str
+) -> HttpResponse:
+    """The import's totals per account and per category, as XLSX or CSV."""
+    _found, action_plan, _member = _plan(request, participation)
+    if action_plan is None:
+        raise Http404
+    chosen = _import_of(action_plan, import_id)
+    if chosen.finished_at is None or chosen.state == ImportState.FAILED:
+        raise Http404("The import has no totals.")
+    found = reconciliation.reconcile(chosen)
+    if extension == "csv":
+        content, content_type = reconciliation.csv_text(found), "text/csv; charset=utf-8"
+    else:
+        content, content_type = reconciliation.xlsx(found), XLSX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, reconciliation.filename(chosen, extension)
+    )
+    return response
 
 
 @login_required

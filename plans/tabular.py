@@ -4,6 +4,10 @@ CSV may be UTF-8 (with or without a BOM) or Windows-1252 / ISO-8859-1, with
 ``;``, ``,`` or tab between fields. Numbers may be written the Finnish way
 (``1 234,56``, ``-1 234,56``, a non-breaking space between thousands) or the
 English way (``1234.56``, ``1,234.56``).
+
+A file that would not be read the way it was written is refused rather than
+guessed at: UTF-16 text (Excel's "Unicode text"), and a first row that holds a
+single column (fields separated by something else, such as ``|``).
 """
 
 import codecs
@@ -22,6 +26,8 @@ from django.utils.translation import gettext_noop
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ";,\t"
 ZIP_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+OTHER_SEPARATORS = "|:^~#"
 CHUNK = 1 << 20
 BLOCK = 1 << 20
 
@@ -104,24 +110,30 @@ class Table:
     Blank rows are skipped; the line number is the file's (a CSV record spanning
     lines is numbered by its last line), so people find the row in their editor.
     ``progress()`` tells how far reading has come, 0–1, when that can be known.
+    ``fixed_width``: whether a row with another number of cells than the header
+    was written differently from it (a CSV's), or is just a row with empty cells
+    left off (a spreadsheet's).
     """
 
     header: list[str]
     raw_encoding: str | None = None
+    delimiter: str | None = None
+    fixed_width = False
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         raise NotImplementedError
 
-    def raw_batches(self) -> Iterator[tuple[int, list, bytes | None]]:
-        """The rows in batches: (line number of the batch's first row, rows, separator).
+    def raw_batches(self) -> Iterator[tuple[int, list, bytes | None, bool]]:
+        """The rows in batches: (line number of the batch's first row, rows, separator, even).
 
         Row *i* of a batch is on line *first + i*; a batch may hold blank rows.
         With a separator, each row is a line of bytes still to be split by it;
         without, a list of cells. Cells are bytes in ``raw_encoding`` when that
-        is set, else text.
+        is set, else text. ``even``: every row of the batch is known to have as
+        many fields as the header.
         """
         for line, cells in self.rows():
-            yield line, [cells], None
+            yield line, [cells], None, False
 
     def progress(self) -> float | None:
         raise NotImplementedError
@@ -135,9 +147,12 @@ class CsvTable(Table):
     finance system's export and several times faster; a line with quotes goes through the
     csv module, which reads on for as many lines as a quoted field spans."""
 
+    fixed_width = True
+
     def __init__(self, binary: BinaryIO):
         self.binary = binary
         self.size = _size(binary)
+        _refuse_utf16(binary)
         self.encoding = detect_encoding(binary)
         binary.readline()
         first_end = binary.tell()
@@ -155,6 +170,7 @@ class CsvTable(Table):
             raise TableError(gettext_noop("The first row cannot be read as CSV.")) from error
         self.line = reader.line_num
         _check_header(self.header)
+        _check_separator(self.header, first)
         # Bytes can be split as they are where the header took one line ending in \n:
         # ; , and tab are single bytes that no multi-byte UTF-8 character contains.
         self.header_end = None
@@ -178,6 +194,7 @@ class CsvTable(Table):
         self.text.detach()
         binary.seek(self.header_end)
         delimiter = self.delimiter.encode()
+        even = _EvenRows(delimiter, len(self.header))
         line = self.line + 1  # the number of the next line
         while block := binary.read(BLOCK):
             if not block.endswith(b"\n"):
@@ -195,7 +212,7 @@ class CsvTable(Table):
                     lines = block.replace(b"\r\n", b"\n").split(b"\n")
             if not lines[-1]:
                 lines.pop()
-            yield line, lines, delimiter
+            yield line, lines, delimiter, even(block, len(lines))
             line += len(lines)
         self.line = line - 1
 
@@ -232,9 +249,9 @@ class CsvTable(Table):
                     reader = csv.reader(lines, delimiter=delimiter)
                     row = next(reader)
                     line += reader.line_num - 1
-                    yield line, [[cell.encode(encoding) for cell in row]], None
+                    yield line, [[cell.encode(encoding) for cell in row]], None, False
                 else:
-                    yield line, [data.rstrip(b"\r\n")], separator
+                    yield line, [data.rstrip(b"\r\n")], separator, False
                 line += 1
         except csv.Error as error:
             raise TableError(
@@ -251,6 +268,24 @@ class CsvTable(Table):
     def close(self) -> None:
         if self.raw_encoding is None:
             self.text.detach()
+
+
+class _EvenRows:
+    """Whether every line of a block has as many fields as the header, in two passes of C.
+
+    The block's separators and line ends are all that is kept of it, and that
+    must be one header's worth of separators and a line end per line.
+    """
+
+    def __init__(self, delimiter: bytes, width: int):
+        self.others = bytes(byte for byte in range(256) if byte not in (delimiter[0], 10))
+        self.line = delimiter * (width - 1) + b"\n"
+
+    def __call__(self, block: bytes, lines: int) -> bool:
+        marks = block.translate(None, self.others)
+        if not marks.endswith(b"\n"):
+            marks += b"\n"
+        return marks == self.line * lines
 
 
 class XlsxTable(Table):
@@ -330,6 +365,45 @@ def _cell_text(cell) -> str:
 def _check_header(header: list[str]) -> None:
     if not any(header):
         raise TableError(gettext_noop("The first row must name the columns."))
+
+
+def _refuse_utf16(binary: BinaryIO) -> None:
+    """UTF-16 text (Excel's "Unicode text") would read as cp1252 with a NUL in every other byte."""
+    head = binary.read(4096)
+    binary.seek(0)
+    if head.startswith(UTF16_BOMS) or b"\x00" in head:
+        raise TableError(
+            gettext_noop(
+                "The file is UTF-16 text (what Excel calls “Unicode text”), which cannot be read "
+                "here. Save it as “CSV UTF-8” (in Excel: Save as → CSV UTF-8) or as an Excel "
+                "workbook (.xlsx), and upload it again."
+            )
+        )
+
+
+def _check_separator(header: list[str], first: str) -> None:
+    """A first row of one column: its fields are separated by something not read here."""
+    if len(header) > 1:
+        return
+    seen = [mark for mark in OTHER_SEPARATORS if mark in first]
+    if seen:
+        raise TableError(
+            gettext_noop(
+                "The first row's fields seem to be separated by “%(separator)s”, which is not "
+                "read: only a semicolon, a comma or a tab is. Save the file as “CSV UTF-8” (in "
+                "Excel: Save as → CSV UTF-8) or as an Excel workbook (.xlsx), and upload it again."
+            ),
+            separator=seen[0],
+        )
+    raise TableError(
+        gettext_noop(
+            "The first row has only one column, “%(name)s”: a purchase ledger needs at least the "
+            "account and the amount, separated by a semicolon, a comma or a tab. Save the file as "
+            "“CSV UTF-8” (in Excel: Save as → CSV UTF-8) or as an Excel workbook (.xlsx), and "
+            "upload it again."
+        ),
+        name=header[0][:80],
+    )
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")

@@ -69,3 +69,13 @@ def plan(factor_set):
         )
     plan.categories = categories
     return plan
+
+
+@pytest.fixture
+def member(client, ours, contact, eager_celery, django_capture_on_commit_callbacks):
+    """The contact person of ``ours``, signed in, with the plan started; ``client.run_tasks()``
+    runs the tasks queued inside it when it ends."""
+    client.force_login(contact)
+    client.get(f"/en/workspace/{ours.pk}/plan/")
+    client.run_tasks = lambda: django_capture_on_commit_callbacks(execute=True)
+    return client

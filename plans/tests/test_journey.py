@@ -102,6 +102,9 @@ def test_a_participant_goes_from_the_purchase_ledger_to_the_plan_pdf(
     expect(page.locator("#id_amount")).to_have_value("")
     assert_accessible(page)
     page.locator("#id_amount").select_option("Laskun arvo")
+    # A name the guess does not know says nothing of VAT: the participant says it.
+    expect(page.get_by_label("Summat ovat ilman arvonlisäveroa")).not_to_be_checked()
+    page.get_by_label("Summat ovat ilman arvonlisäveroa").check()
     submit(page, "#id_amount")
 
     # Read in the server (Celery runs eagerly there) and applied: no row was refused.

@@ -76,7 +76,10 @@ def test_each_part_records_its_changes(
     )
     made = LedgerImport.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/en/workspace/{ours.pk}/plan/ledger/{made.pk}/columns/", made.columns)
+        client.post(
+            f"/en/workspace/{ours.pk}/plan/ledger/{made.pk}/columns/",
+            {**made.columns, "vat_mode": "excluded"},
+        )
     made.refresh_from_db()
     assert made.state == "applied"
     food = ProcurementCategory.objects.get(code="catering_food")
@@ -157,7 +160,10 @@ def test_an_import_read_after_submission_waits_and_cannot_be_applied(
     )
     made = LedgerImport.objects.get()
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        client.post(f"/en/workspace/{ours.pk}/plan/ledger/{made.pk}/columns/", made.columns)
+        client.post(
+            f"/en/workspace/{ours.pk}/plan/ledger/{made.pk}/columns/",
+            {**made.columns, "vat_mode": "excluded"},
+        )
     collaboration.submit_plan(started, contact)
     for callback in queued:
         callback()
