@@ -30,6 +30,18 @@ urlpatterns = [
         name="ledger_import",
     ),
     path(
+        "workspace/<int:participation>/plan/ledger/<int:import_id>/totals.xlsx",
+        ledger_views.ledger_reconciliation,
+        {"extension": "xlsx"},
+        name="ledger_reconciliation",
+    ),
+    path(
+        "workspace/<int:participation>/plan/ledger/<int:import_id>/totals.csv",
+        ledger_views.ledger_reconciliation,
+        {"extension": "csv"},
+        name="ledger_reconciliation_csv",
+    ),
+    path(
         "workspace/<int:participation>/plan/ledger/<int:import_id>/progress/",
         ledger_views.ledger_progress,
         name="ledger_progress",
