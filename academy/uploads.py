@@ -19,8 +19,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -185,10 +187,11 @@ def check_upload(upload: Any, *, allowed: Iterable[str], max_bytes: int) -> Chec
     if claimed_size == 0:
         raise _empty()
     if claimed_size is not None and claimed_size > max_bytes:
+        size, limit = sizes_apart(claimed_size, max_bytes)
         raise ValidationError(
             _("The file is too large: %(size)s. The limit is %(limit)s."),
             code="too_large",
-            params={"size": filesizeformat(claimed_size), "limit": filesizeformat(max_bytes)},
+            params={"size": size, "limit": limit},
         )
     try:
         scan = _scan(upload, max_bytes, text=file_type.key in TEXT_TYPES)
@@ -198,6 +201,37 @@ def check_upload(upload: Any, *, allowed: Iterable[str], max_bytes: int) -> Chec
     finally:
         upload.seek(0)
     return Checked(name=name, file_type=file_type, size=scan.size, sha256=scan.sha256)
+
+
+UNITS = (
+    (1024**3, gettext_noop("%s GB")),
+    (1024**2, gettext_noop("%s MB")),
+    (1024, gettext_noop("%s KB")),
+)
+
+
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """Two sizes as people read them, precise enough to tell apart: 20.0 MB against a limit
+    of 20.0 MB says nothing, 20.02 MB against 20.00 MB does."""
+    if filesizeformat(size) != filesizeformat(limit):
+        return filesizeformat(size), filesizeformat(limit)
+    unit, text = next(((unit, text) for unit, text in UNITS if limit >= unit), (1, ""))
+    for places in (2, 3):
+        if text and (shown := _in_unit(size, unit, text, places)) != (
+            cap := _in_unit(limit, unit, text, places)
+        ):
+            return shown, cap
+    return _bytes(size), _bytes(limit)
+
+
+def _in_unit(size: int, unit: int, text: str, places: int) -> str:
+    return gettext(text) % number_format(size / unit, places)
+
+
+def _bytes(size: int) -> str:
+    return ngettext("%(count)s byte", "%(count)s bytes", size) % {
+        "count": number_format(size, 0, force_grouping=True)
+    }
 
 
 def _allowed_types(allowed: Iterable[str]) -> list[FileType]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.access import is_programme_staff
 from academy.models import Cohort
+from academy.uploads import sizes_apart
 
 from . import collaboration
 from .comparison import anonymised_xlsx, compare
@@ -82,7 +83,11 @@ class FactorSetImportForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FACTOR_FILE:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+            size, limit = sizes_apart(upload.size, MAX_FACTOR_FILE)
+            raise forms.ValidationError(
+                _("The file is too large: %(size)s. The limit is %(limit)s.")
+                % {"size": size, "limit": limit}
+            )
         return upload
 
 

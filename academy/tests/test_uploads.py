@@ -178,7 +178,13 @@ def test_an_empty_file_is_refused():
 def test_a_file_over_the_cap_is_refused():
     error = refusal("iso.pdf", PDF + b"x" * MB, max_bytes=MB)
     assert error.code == "too_large"
-    assert message(error) == "The file is too large: 1.0\xa0MB. The limit is 1.0\xa0MB."
+    # 1 MB and the bytes of a PDF's start: shown precisely enough to differ from the limit.
+    size = f"{MB + len(PDF):,}"
+    assert message(error) == f"The file is too large: {size} bytes. The limit is 1,048,576 bytes."
+    error = refusal("iso.pdf", PDF + b"x" * (20 * MB), max_bytes=20 * MB - 30 * 1024)
+    assert message(error) == "The file is too large: 20.00 MB. The limit is 19.97 MB."
+    error = refusal("iso.pdf", PDF + b"x" * (21 * MB), max_bytes=20 * MB)
+    assert message(error) == "The file is too large: 21.0\xa0MB. The limit is 20.0\xa0MB."
 
 
 def test_a_file_larger_than_its_claimed_size_is_refused_while_reading():

@@ -72,7 +72,7 @@ def plan(factor_set):
 
 
 @pytest.fixture
-def member(client, ours, contact, eager_celery, django_capture_on_commit_callbacks):
+def member(client, ours, contact, eager_celery, django_capture_on_commit_callbacks):  # noqa: F811
     """The contact person of ``ours``, signed in, with the plan started; ``client.run_tasks()``
     runs the tasks queued inside it when it ends."""
     client.force_login(contact)

@@ -110,3 +110,26 @@ def test_the_admin_imports_a_set_and_shows_the_problems_of_a_bad_one(client):
     )
     assert good.status_code == 302
     assert FactorSet.objects.get(name=METADATA["name"]).factors.count() == 1
+
+
+def test_a_file_over_the_limit_says_its_own_size(client, monkeypatch):
+    from plans import admin as plans_admin
+
+    monkeypatch.setattr(plans_admin, "MAX_FACTOR_FILE", 1000)
+    client.force_login(staff_user())
+    content = "koodi;nimi;kerroin\n" + "A1;X;0,5\n" * 120
+    response = client.post(
+        "/en/admin/plans/factorset/import/",
+        {
+            **{key: value for key, value in METADATA.items() if key != "indicative"},
+            "code_column": "koodi",
+            "name_column": "nimi",
+            "value_column": "kerroin",
+            "multiplier": "1",
+            "file": SimpleUploadedFile("kertoimet.csv", content.encode()),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "The file is too large: 1.1\xa0KB. The limit is 1000\xa0bytes."
+    ]
