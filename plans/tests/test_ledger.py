@@ -19,7 +19,6 @@ from plans.models import (
     SpendSource,
     problem_text,
 )
-from plans.suggest import Suggester
 
 pytestmark = pytest.mark.django_db
 
@@ -191,27 +190,6 @@ def test_a_wrong_account_column_stops_before_memory_runs_out(monkeypatch):
 )  # fmt: skip
 def test_columns_are_guessed_from_the_names_finance_systems_use(header, expected):
     assert ledger.guess_columns(header) == expected
-
-
-def test_account_names_suggest_categories_longest_word_first():
-    suggest = Suggester(ProcurementCategory.objects.all())
-    assert suggest("Lämmitys") == "heating"
-    assert suggest("Kaukolämpö") == "heating"
-    assert suggest("Siivouspalvelut") == "cleaning"
-    assert suggest("Vesi ja jätevesi") == "water_sewage"
-    assert suggest("Jätehuoltopalvelut") == "waste_management"
-    assert suggest("Elintarvikkeet") == "catering_food"
-    assert suggest("Livsmedel") == "catering_food"
-    assert suggest("Matkakulut ja majoitus") == "travel"
-    assert suggest("Muut palvelujen ostot") is None
-    assert suggest("") is None
-
-
-def test_internal_charges_are_suggested_to_be_left_out():
-    suggest = Suggester(ProcurementCategory.objects.all())
-    assert suggest("Sisäiset vyörytykset") == ledger.EXCLUDED
-    assert suggest("Sisäiset ruokapalvelut") == ledger.EXCLUDED
-    assert suggest("Interna hyror") == ledger.EXCLUDED
 
 
 # ------------------------------------------------------------------ the team's steps
