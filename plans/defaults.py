@@ -117,6 +117,24 @@ def keywords() -> dict[str, str]:
         }
 
 
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def replace_keywords(apps, previous: dict[str, str]) -> None:
+    """Give today's words to the shipped categories that still have the ``previous`` ones.
+
+    ``previous`` is what the file shipped before (``|``-separated); words that staff have
+    changed in the admin stay as they are.
+    """
+    category_model = apps.get_model("plans", "ProcurementCategory")
+    shipped = keywords()
+    for category in category_model.objects.filter(code__in=[c for c in previous if c in shipped]):
+        if lines(category.keywords) == previous[category.code].split("|"):
+            category.keywords = shipped[category.code]
+            category.save(update_fields=["keywords"])
+
+
 def load_keywords(apps) -> None:
     """Give the shipped categories their words, where staff have not written their own."""
     category_model = apps.get_model("plans", "ProcurementCategory")

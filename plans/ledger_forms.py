@@ -1,5 +1,7 @@
 """Forms of the purchase-ledger import: the file, its columns, the accounts' categories."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -64,8 +66,8 @@ class ColumnsForm(forms.Form):
         required=False,
         localize=True,
         help_text=_(
-            "The general rate: 24 % until 31.8.2024, 25.5 % from 1.9.2024. Purchases at a "
-            "reduced rate make the result approximate."
+            "The general rate: 24 per cent until 31.8.2024, 25.5 per cent from 1.9.2024. "
+            "Purchases at a reduced rate make the result approximate."
         ),
     )
 
@@ -131,12 +133,32 @@ class ColumnsForm(forms.Form):
             self.add_error("vat_rate", _("Give the VAT rate."))
 
 
+@dataclass
+class MappingRow:
+    """An account row of the form, with its suggestion if it has one."""
+
+    row: ledger.AccountRow
+    field: forms.BoundField
+    accept: forms.BoundField | None = None
+    shown: forms.BoundField | None = None
+    suggestion: str = ""  # the suggested category's name
+
+
 class MappingForm(forms.Form):
     """A category choice per account, named after the account itself (``account-<hex>``).
 
     Only the accounts the browser sent are saved: a page out of date, or a page
     of the list, leaves the other accounts' mapping as it is.
+
+    A suggestion is never chosen for the team: the account stays "not mapped yet"
+    until they accept the suggestion, with its box (``accept-<hex>``) or the button
+    that accepts every suggestion on the page (``ACCEPT_ALL``). A category chosen in
+    the list goes before the suggestion. The page sends back the suggestion it
+    showed (``suggestion-<hex>``), and only that one is stored, never one the
+    team has not seen.
     """
+
+    ACCEPT_ALL = "accept_all"
 
     def __init__(self, *args, rows, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,33 +167,90 @@ class MappingForm(forms.Form):
             ("", _("— not mapped yet —")),
             (ledger.EXCLUDED, _("Not procurement: leave out")),
         ] + [(category.code, category.name) for category in categories]
+        self.labels = dict(choices)
         for row in rows:
-            if row.mapping is not None and row.mapping.excluded:
-                initial = ledger.EXCLUDED
-            elif row.mapping is not None and row.mapping.category_id:
-                initial = row.mapping.category.code
-            else:
-                initial = row.suggestion or ""
-            self.fields[field_name(row.total.account)] = forms.ChoiceField(
-                label=f"{row.total.account} {row.total.name}".strip(),
+            account = row.total.account
+            self.fields[field_name(account)] = forms.ChoiceField(
+                label=f"{account} {row.total.name}".strip(),
                 choices=choices,
                 required=False,
-                initial=initial,
+                initial=chosen(row),
             )
+            if self.suggests(row):
+                self._add_suggestion(row)
 
-    def items(self):
-        """For the template: each account row with its bound field."""
+    def _add_suggestion(self, row: ledger.AccountRow) -> None:
+        account = row.total.account
+        self.fields[accept_name(account)] = forms.BooleanField(
+            label=_("Accept the suggestion"),
+            required=False,
+            widget=forms.CheckboxInput(
+                attrs={
+                    "class": "form-check-input",
+                    "aria-describedby": f"id_{field_name(account)}-suggestion",
+                }
+            ),
+        )
+        self.fields[shown_name(account)] = forms.CharField(
+            required=False, initial=row.suggestion, widget=forms.HiddenInput
+        )
+
+    def suggests(self, row: ledger.AccountRow) -> bool:
+        return bool(row.suggestion) and not row.is_mapped and row.suggestion in self.labels
+
+    @property
+    def has_suggestions(self) -> bool:
+        return any(self.suggests(row) for row in self.rows)
+
+    def items(self) -> Iterator[MappingRow]:
+        """For the template: each account row with its bound fields."""
         for row in self.rows:
-            yield row, self[field_name(row.total.account)]
+            account = row.total.account
+            item = MappingRow(row, self[field_name(account)])
+            if self.suggests(row):
+                item.accept = self[accept_name(account)]
+                item.shown = self[shown_name(account)]
+                item.suggestion = self.labels[row.suggestion]
+            yield item
 
     def choices(self) -> dict[str, str]:
-        """Account → choice, for the accounts in the submitted form."""
-        return {
-            row.total.account: self.cleaned_data.get(name, "")
-            for row in self.rows
-            if (name := field_name(row.total.account)) in self.data
-        }
+        """Account → choice, for the accounts in the submitted form; accepted suggestions too."""
+        found = {}
+        for row in self.rows:
+            name = field_name(row.total.account)
+            if name not in self.data:
+                continue
+            choice = self.cleaned_data.get(name, "")
+            if not choice and self._accepted(row):
+                choice = row.suggestion
+            found[row.total.account] = choice
+        return found
+
+    def _accepted(self, row: ledger.AccountRow) -> bool:
+        account = row.total.account
+        return bool(
+            self.suggests(row)
+            and self.cleaned_data.get(shown_name(account)) == row.suggestion
+            and (self.ACCEPT_ALL in self.data or self.cleaned_data.get(accept_name(account)))
+        )
+
+
+def chosen(row: ledger.AccountRow) -> str:
+    """What the account's list shows chosen: its mapping, never a suggestion."""
+    if row.mapping is not None and row.mapping.excluded:
+        return ledger.EXCLUDED
+    if row.mapping is not None and row.mapping.category_id:
+        return row.mapping.category.code
+    return ""
 
 
 def field_name(account: str) -> str:
     return "account-" + account.encode().hex()
+
+
+def accept_name(account: str) -> str:
+    return "accept-" + account.encode().hex()
+
+
+def shown_name(account: str) -> str:
+    return "suggestion-" + account.encode().hex()

@@ -122,8 +122,13 @@ class ProcurementCategory(models.Model):
         _("words in account names"),
         blank=True,
         help_text=_(
-            "One per line, in any of the languages: a ledger account whose name contains one "
-            "is suggested for this category. The longest match wins."
+            "One per line, in any of the languages: a word or a part of a compound word in its "
+            "basic form (siivous, jätehuolto, elintarvike), or a few words (rakennusten "
+            "kunnossapito). A keyword matches whole words and parts of compound words with their "
+            "endings (jätehuolto: Jätehuoltopalvelujen), never letters inside another word "
+            "(ateria: not Rakennusmateriaalit). When an account's name holds several, the last "
+            "one decides, as the end of a compound says what it is, and a longer keyword counts "
+            "over one inside it."
         ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)

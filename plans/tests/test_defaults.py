@@ -68,3 +68,20 @@ def test_the_shipped_data_comes_back_after_a_flush_but_not_over_staff_s_changes(
     ProcurementCategory.objects.filter(code="printing").delete()
     call_command("migrate", verbosity=0)
     assert not ProcurementCategory.objects.filter(code="printing").exists()
+
+
+def test_new_shipped_words_replace_only_the_words_staff_have_not_changed():
+    from django.apps import apps
+
+    shipped = defaults.keywords()
+    previous = {"heating": "lämpö|ateria", "cleaning": "siivous|pesu", "printing": "paino"}
+    # Saved again in the admin, unchanged: the browser sends the lines with CR LF.
+    ProcurementCategory.objects.filter(code="heating").update(keywords="lämpö\r\nateria\r\n")
+    ProcurementCategory.objects.filter(code="cleaning").update(keywords="siivous\npesu\nsauna")
+    ProcurementCategory.objects.filter(code="printing").update(keywords="")
+    defaults.replace_keywords(apps, previous)
+    found = dict(ProcurementCategory.objects.values_list("code", "keywords"))
+    assert found["heating"] == shipped["heating"]
+    assert found["cleaning"] == "siivous\npesu\nsauna"  # staff's own words stay
+    assert found["printing"] == ""  # staff emptied it
+    assert found["fuels"] == shipped["fuels"]  # not in ``previous``: untouched

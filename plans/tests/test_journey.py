@@ -118,16 +118,27 @@ def test_a_participant_goes_from_the_purchase_ledger_to_the_plan_pdf(
     assert_accessible(page)
     page.locator('main a[href$="/plan/ledger/accounts/"]').click()
 
-    # The accounts, largest first, with categories suggested from their names.
+    # The accounts, largest first, each with a category suggested from its name but none
+    # chosen: a suggestion is stored only when the participant accepts it.
     expect(page).to_have_url(re.compile(r"/plan/ledger/accounts/$"))
-    expect(page.get_by_label("4340 Lämmitys")).to_have_value("heating")
-    expect(page.get_by_label("4310 Siivouspalvelut")).to_have_value("cleaning")
-    expect(page.get_by_label("4500 Elintarvikkeet")).to_have_value("catering_food")
-    # Internal charges are suggested to be left out; nothing is saved before the team does.
-    expect(page.get_by_label("4950 Sisäiset vuokrat")).to_have_value("-")
+    suggested = {
+        "4340 Lämmitys": "Lämmitys",
+        "4310 Siivouspalvelut": "Siivous",
+        "4500 Elintarvikkeet": "Ruokapalvelut ja elintarvikkeet",
+        # Internal charges are suggested to be left out.
+        "4950 Sisäiset vuokrat": "Ei hankintaa: jätä pois",
+    }
+    for account, suggestion in suggested.items():
+        choice = page.get_by_label(account)
+        expect(choice).to_have_value("")
+        expect(choice).to_have_accessible_description(
+            f"Ehdotus {suggestion} (ei tallenneta ennen kuin hyväksytte sen)"
+        )
     assert not AccountMapping.objects.exclude(category=None).exists()
+    assert not AccountMapping.objects.filter(excluded=True).exists()
     assert_accessible(page)
-    submit(page, "select[name^='account-']")
+    page.get_by_role("button", name="Hyväksy tämän sivun ehdotukset").click()
+    expect(page.get_by_label("4340 Lämmitys")).to_have_value("heating")
     expect(page.get_by_label("4950 Sisäiset vuokrat")).to_have_value("-")
     # Saved: the three suggestions and the one left out; nothing is left unmapped.
     expect(page.locator("main [role=status].alert-success")).to_be_visible()

@@ -20,7 +20,6 @@ from plans.models import (
     SpendSource,
     problem_text,
 )
-from plans.suggest import Suggester
 
 pytestmark = pytest.mark.django_db
 
@@ -194,27 +193,6 @@ def test_columns_are_guessed_from_the_names_finance_systems_use(header, expected
     assert guess(header).columns == expected
 
 
-def test_account_names_suggest_categories_longest_word_first():
-    suggest = Suggester(ProcurementCategory.objects.all())
-    assert suggest("Lämmitys") == "heating"
-    assert suggest("Kaukolämpö") == "heating"
-    assert suggest("Siivouspalvelut") == "cleaning"
-    assert suggest("Vesi ja jätevesi") == "water_sewage"
-    assert suggest("Jätehuoltopalvelut") == "waste_management"
-    assert suggest("Elintarvikkeet") == "catering_food"
-    assert suggest("Livsmedel") == "catering_food"
-    assert suggest("Matkakulut ja majoitus") == "travel"
-    assert suggest("Muut palvelujen ostot") is None
-    assert suggest("") is None
-
-
-def test_internal_charges_are_suggested_to_be_left_out():
-    suggest = Suggester(ProcurementCategory.objects.all())
-    assert suggest("Sisäiset vyörytykset") == ledger.EXCLUDED
-    assert suggest("Sisäiset ruokapalvelut") == ledger.EXCLUDED
-    assert suggest("Interna hyror") == ledger.EXCLUDED
-
-
 # ------------------------------------------------------------------ the team's steps
 
 
@@ -272,14 +250,25 @@ def spend_by_code(plan) -> dict[str, Decimal]:
     }
 
 
-def map_accounts(client, participation, **choices):
+def map_accounts(client, participation, *, accept_suggestions: bool = True, **choices):
+    """Save the accounts page with these choices, accepting its suggestions unless told not to."""
     page = client.get(ledger_url(participation, "accounts/"))
     form = page.context["form"]
-    data = {name: form[name].value() for name in form.fields}
-    for row, field in form.items():
-        if row.total.account in choices:
-            data[field.html_name] = choices[row.total.account]
+    data = {name: form[name].value() for name in form.fields if not name.startswith("accept-")}
+    for item in form.items():
+        if item.row.total.account in choices:
+            data[item.field.html_name] = choices[item.row.total.account]
+    if accept_suggestions:
+        data[form.ACCEPT_ALL] = "1"
     return client.post(ledger_url(participation, "accounts/"), data)
+
+
+def mapped() -> dict[str, str | None]:
+    """Account → the category code stored for it, "-" when left out, None when unmapped."""
+    return {
+        m.account: ledger.EXCLUDED if m.excluded else (m.category.code if m.category else None)
+        for m in AccountMapping.objects.select_related("category")
+    }
 
 
 def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analysis(member, ours):
@@ -289,13 +278,13 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
     assert made.state == ImportState.APPLIED
     assert made.total_eur == Decimal("26000.50")
     plan = ActionPlan.objects.get(participation=ours)
-    # Nothing is mapped yet: the accounts are listed, with suggestions chosen but not saved.
+    # Nothing is mapped yet: the accounts are listed with suggestions, none of them chosen.
     assert spend_by_code(plan) == {}
     page = member.get(f"/en/workspace/{ours.pk}/plan/").content.decode()
     assert "3 accounts (26,001 €) have no category yet and are outside the analysis." in page
     page = member.get(ledger_url(ours, "accounts/")).content.decode()
     assert "3 accounts are not mapped yet: 26,001 €, 100.0 % of the ledger" in page
-    assert page.count("Suggested from the account") == 3
+    assert page.count(">Suggestion</span>") == 3
     response = map_accounts(member, ours)
     assert response.status_code == 302
     assert spend_by_code(plan) == {"heating": Decimal("20000.50"), "cleaning": Decimal("5000.00")}
@@ -307,6 +296,62 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
     assert "no category yet" not in page
     analysis = member.get(f"/en/workspace/{ours.pk}/plan/").context["analysis"]
     assert analysis.total_spend == Decimal("25000.50")
+
+
+def test_a_suggestion_is_shown_but_not_chosen_and_saving_stores_none(member, ours):
+    from plans.ledger_forms import field_name
+
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    response = member.get(ledger_url(ours, "accounts/"))
+    form = response.context["form"]
+    assert [form[field_name(account)].value() for account in ("4570", "4440", "4999")] == [""] * 3
+    page = response.content.decode()
+    assert 'aria-describedby="id_account-34353730-suggestion"' in page
+    assert (
+        '<span class="badge text-bg-secondary">Suggestion</span> Heating'
+        ' <span class="visually-hidden">(not stored until you accept it)</span>'
+    ) in page
+    response = map_accounts(member, ours, accept_suggestions=False)
+    assert response.status_code == 302
+    assert mapped() == {"4570": None, "4440": None, "4999": None}
+    assert spend_by_code(ActionPlan.objects.get(participation=ours)) == {}
+
+
+def test_accepting_one_suggestion_stores_that_one_only(member, ours):
+    from plans.ledger_forms import accept_name
+
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    page = member.get(ledger_url(ours, "accounts/"))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if not name.startswith("accept-")}
+    data[accept_name("4440")] = "on"
+    member.post(ledger_url(ours, "accounts/"), data)
+    assert mapped() == {"4570": None, "4440": "cleaning", "4999": None}
+
+
+def test_accepting_every_suggestion_keeps_the_categories_chosen_by_hand(member, ours):
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    response = map_accounts(member, ours, **{"4440": "printing"})
+    assert response.status_code == 302
+    assert mapped() == {"4570": "heating", "4440": "printing", "4999": ledger.EXCLUDED}
+
+
+def test_only_the_suggestion_the_page_showed_is_stored(member, ours):
+    """Keywords edited between showing the page and saving it store nothing unseen."""
+    from plans.ledger_forms import shown_name
+
+    with member.run_tasks():
+        import_file(member, ours, csv_bytes())
+    page = member.get(ledger_url(ours, "accounts/"))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if not name.startswith("accept-")}
+    data[shown_name("4570")] = "electricity"
+    data[form.ACCEPT_ALL] = "1"
+    member.post(ledger_url(ours, "accounts/"), data)
+    assert mapped() == {"4570": None, "4440": "cleaning", "4999": ledger.EXCLUDED}
 
 
 def test_a_second_import_of_the_year_replaces_the_first_rather_than_adding(member, ours):
