@@ -13,7 +13,7 @@ staff reopen it. Each submission is kept; a second one is a new version.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -34,7 +34,7 @@ from academy.links import absolute_url
 from academy.models import HELSINKI, Membership, Participation
 from notifications.services import queue_email
 
-from . import exports
+from . import exports, parts
 from .analysis import analyse
 from .models import (
     ActionItem,
@@ -48,7 +48,6 @@ from .models import (
     ProcurementCategory,
     ReductionMeasure,
 )
-from .potential import potentials
 
 # Sections.
 
@@ -369,106 +368,6 @@ def submitted_message(submission: PlanSubmission) -> str:
     }
 
 
-@dataclass(frozen=True)
-class FrozenSection:
-    """A part of the frozen plan: its data (plain values) and the template that shows it."""
-
-    key: str
-    build: Callable[[ActionPlan], object]
-    template: str
-
-
-_frozen_sections: list[FrozenSection] = []
-
-
-def register_frozen_section(
-    key: str, build: Callable[[ActionPlan], object], template: str, *, before: str | None = None
-):
-    """Add a part to every later snapshot: after those already registered, or before ``before``."""
-    _frozen_sections[:] = [s for s in _frozen_sections if s.key != key]
-    keys = [s.key for s in _frozen_sections]
-    position = keys.index(before) if before in keys else len(keys)
-    _frozen_sections.insert(position, FrozenSection(key, build, template))
-
-
-def _analysis(plan: ActionPlan) -> dict:
-    analysis = analyse(plan)
-    factor_set = analysis.factor_set
-    return {
-        "year": analysis.year,
-        "factor_set": {
-            "name": factor_set.name,
-            "version": factor_set.version,
-            "publisher": factor_set.publisher,
-            "licence": factor_set.licence,
-            "indicative": factor_set.indicative,
-        },
-        "total_spend": analysis.total_spend,
-        "total_emissions": analysis.total_emissions,
-        "rows": [
-            {
-                "category": row.category.code,
-                "name": row.category.name,
-                "spend": row.spend,
-                "factor": row.factor,
-                "own_factor": row.overridden,
-                "justification": row.justification,
-                "emissions": row.emissions,
-                "spend_share": row.spend_share,
-                "emissions_share": row.emissions_share,
-                "rank": row.rank,
-            }
-            for row in analysis.rows
-        ],
-    }
-
-
-def _measures(plan: ActionPlan) -> list[dict]:
-    ranked = potentials(analyse(plan), plan.measures.select_related("category"))
-    return [
-        {
-            "category": item.measure.category.code,
-            "category_name": item.measure.category.name,
-            "title": item.measure.title,
-            "kind": item.measure.get_kind_display(),
-            "description": item.measure.description,
-            "reduction_low": item.measure.reduction_low,
-            "reduction_high": item.measure.reduction_high,
-            "influence": item.measure.influence,
-            "next_tender": item.measure.next_tender,
-            "potential_low": item.low,
-            "potential_high": item.high,
-            "potential_mid": item.mid,
-            "rank": item.rank,
-        }
-        for item in ranked
-    ]
-
-
-def _pilot(plan: ActionPlan) -> dict | None:
-    pilot = PilotProcurement.objects.filter(plan=plan).select_related("category").first()
-    if pilot is None:
-        return None
-    return {
-        "subject": pilot.subject,
-        "category": pilot.category.name if pilot.category else "",
-        "state": pilot.get_state_display(),
-        "estimated_value": pilot.estimated_value,
-        "planned_tender_date": pilot.planned_tender_date,
-        "low_carbon_criteria": pilot.low_carbon_criteria,
-        "market_dialogue": pilot.market_dialogue,
-        "expected_reduction": pilot.expected_reduction,
-        "milestones": [
-            {"title": m.title, "due": m.due, "done": m.done} for m in pilot.milestones.all()
-        ],
-    }
-
-
-register_frozen_section(ANALYSIS, _analysis, "plans/frozen/analysis.html")
-register_frozen_section("measures", _measures, "plans/frozen/measures.html")
-register_frozen_section(PILOT, _pilot, "plans/frozen/pilot.html")
-
-
 def snapshot(plan: ActionPlan, *, now: dt.datetime | None = None) -> dict:
     """The plan's content now, as plain data (decimals and dates become strings in JSON).
 
@@ -480,15 +379,18 @@ def snapshot(plan: ActionPlan, *, now: dt.datetime | None = None) -> dict:
         "cohort": participation.cohort.title,
         "taken_at": now or timezone.now(),
         "language": translation.get_language(),
-        "sections": [
-            {"key": section.key, "template": section.template, "data": section.build(plan)}
-            for section in _frozen_sections
-        ],
+        "sections": parts.build(plan, analyse(plan)),
     }
 
 
 def render_snapshot(content: dict) -> str:
-    return render_to_string("plans/frozen/plan.html", {"snapshot": content})
+    """The frozen copy's HTML, through the templates of the plan's pages and PDF.
+
+    It also reads the content of versions submitted long ago (see ``plans.parts``).
+    """
+    return render_to_string(
+        "plans/frozen.html", {"snapshot": content, "parts": parts.shown(content["sections"])}
+    )
 
 
 def submit_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> PlanSubmission:
@@ -529,8 +431,3 @@ def reopen_plan(plan: ActionPlan, by, *, now: dt.datetime | None = None) -> bool
                 plan, by, PLAN, gettext_noop("Programme staff reopened the plan for changes.")
             )
     return bool(reopened)
-
-
-# The newer parts of the plan register their frozen sections there; imported
-# last, as it registers through the functions above.
-from . import frozen_sections  # noqa: E402, F401

@@ -29,11 +29,10 @@ from .exports import (
     fraction,
     header_row,
     set_widths,
-    total_potential,
     workbook_bytes,
 )
 from .models import ActionPlan, CategorySpend, PilotProcurement, ReductionMeasure
-from .potential import potentials
+from .potential import potentials, total_potential
 
 LEADING = 3
 

@@ -3,18 +3,17 @@
 Spreadsheets hold numbers as numbers (with number formats), so they can be
 summed and charted; shares are fractions shown as percentages.
 
-The PDF is made by WeasyPrint from the print template ``plans/pdf/plan.html``,
-one partial per section (``SECTIONS``). WeasyPrint never touches the network:
-its fetcher only hands out the print stylesheet, read from disk.
+The PDF is made by WeasyPrint from the print template ``plans/pdf/plan.html``:
+a cover, then each part of the plan through the template that also shows it on
+the plan's pages and in its frozen copy (``plans.parts``). WeasyPrint never
+touches the network: its fetcher only hands out the print stylesheet, read from
+disk.
 """
 
 import datetime as dt
 import hashlib
 import io
 import logging
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urljoin
@@ -22,10 +21,10 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,10 +34,10 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from academy.models import StoredFile
 from academy.templatetags.academy_tags import helsinki_minute
 
+from . import parts
 from .analysis import Analysis, Row, analyse
-from .chart import pareto
-from .models import ActionItem, ActionPlan, CategoryPlan, OperatingModel, PilotProcurement
-from .potential import Potential, category_totals, potentials
+from .models import ActionPlan
+from .potential import Potential, plan_potentials, total_potential
 
 logger = logging.getLogger(__name__)
 
@@ -165,11 +164,6 @@ def analysis_sheet(workbook: Workbook, analysis: Analysis) -> None:
     )
 
 
-def total_potential(items: list[Potential]) -> Decimal:
-    """The plan's potential at the midpoint: per category its measures' sum, capped."""
-    return sum(((low + high) / 2 for low, high in category_totals(items).values()), Decimal(0))
-
-
 def measures_sheet(workbook: Workbook, items: list[Potential]) -> None:
     sheet = workbook.create_sheet(_("measures"))
     set_widths(sheet, [10, 40, 30, 26, 12, 12, 12, 14, 14, 14, 14])
@@ -218,10 +212,6 @@ def measures_sheet(workbook: Workbook, items: list[Potential]) -> None:
     )
 
 
-def plan_potentials(plan: ActionPlan, analysis: Analysis) -> list[Potential]:
-    return potentials(analysis, plan.measures.select_related("category"))
-
-
 def analysis_xlsx(plan: ActionPlan) -> bytes:
     """The analysis (sheet "analysis") and the measures with their potential (sheet "measures")."""
     analysis = analyse(plan)
@@ -234,8 +224,8 @@ def analysis_xlsx(plan: ActionPlan) -> bytes:
 def export_filename(plan: ActionPlan, what: str, extension: str) -> str:
     """e.g. ``esimerkkilan-kaupunki-2022-toimenpidesuunnitelma.pdf``: ASCII, no spaces."""
     participation = plan.participation
-    parts = [participation.organisation.name, str(participation.cohort.year), what]
-    return f"{slugify('-'.join(parts))}.{extension}"
+    words = [participation.organisation.name, str(participation.cohort.year), what]
+    return f"{slugify('-'.join(words))}.{extension}"
 
 
 # The PDF.
@@ -244,122 +234,18 @@ def export_filename(plan: ActionPlan, what: str, extension: str) -> str:
 # fetched from it (see ``local_fetcher``).
 PDF_BASE_URL = "https://academy.invalid/"
 PRINT_STYLESHEETS = ("plans/print.css",)
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the printed plan: its partial template and the data it shows."""
-
-    template: str
-    context: Callable[[ActionPlan, Analysis], dict]
-
-
-def analysis_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    return {"chart": pareto(analysis)}
-
-
-def measures_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    items = plan_potentials(plan, analysis)
-    return {"potentials": items, "total_potential": total_potential(items)}
-
-
-def pilot_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    pilot = (
-        PilotProcurement.objects.filter(plan=plan)
-        .select_related("category")
-        .prefetch_related("milestones")
-        .first()
-    )
-    return {"pilot": pilot}
-
-
-def category_plans(plan: ActionPlan) -> list[CategoryPlan]:
-    """The category implementation plans, each with ``measure_titles``: its category's measures."""
-    titles: dict[int, list[str]] = defaultdict(list)
-    measures = plan.measures.order_by("created_at", "pk").values_list("category_id", "title")
-    for category_id, title in measures:
-        titles[category_id].append(title)
-    rows = list(plan.category_plans.select_related("category", "owner"))
-    for row in rows:
-        row.measure_titles = titles[row.category_id]
-    return rows
-
-
-def operating_model_sections(model: OperatingModel | None) -> list[dict]:
-    """Each section of the operating model with its texts, as plain values.
-
-    A section with several texts names each (as the operating model's page
-    does); the month of the yearly review is not a text and is shown apart.
-    """
-    if model is None:
-        return []
-    sections = []
-    for section in model.sections:
-        fields = [OperatingModel._meta.get_field(name) for name in section.fields]
-        texts = [field for field in fields if isinstance(field, models.TextField)]
-        sections.append(
-            {
-                "key": section.key,
-                "title": str(section.title),
-                "filled": model.is_filled(section),
-                "parts": [
-                    {
-                        "label": str(capfirst(field.verbose_name)) if len(texts) > 1 else "",
-                        "text": getattr(model, field.name),
-                    }
-                    for field in texts
-                ],
-            }
-        )
-    return sections
-
-
-def action_items(plan: ActionPlan) -> list[ActionItem]:
-    """The plan's action items by due date, each with ``link``: the category or part it is for."""
-    items = list(plan.action_items.select_related("owner", "category"))
-    today = timezone.localdate()
-    for item in items:
-        item.link = item.category.name if item.category else item.get_section_display()
-        item.overdue = item.is_overdue(today)
-    return items
-
-
-def category_plans_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    return {"category_plans": category_plans(plan)}
-
-
-def operating_model_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    model = OperatingModel.objects.filter(plan=plan).first()
-    return {"operating_model": model, "operating_model_sections": operating_model_sections(model)}
-
-
-def action_items_context(plan: ActionPlan, analysis: Analysis) -> dict:
-    return {"action_items": action_items(plan)}
-
-
-# In the order printed; a further section is one more partial and one more entry.
-SECTIONS = [
-    Section("plans/pdf/_analysis.html", analysis_context),
-    Section("plans/pdf/_measures.html", measures_context),
-    Section("plans/pdf/_category_plans.html", category_plans_context),
-    Section("plans/pdf/_pilot.html", pilot_context),
-    Section("plans/pdf/_operating_model.html", operating_model_context),
-    Section("plans/pdf/_action_items.html", action_items_context),
-]
+PDF_VARIANT = "pdf/ua-1"
 
 
 def plan_html(plan: ActionPlan) -> str:
     """The print template filled in: what WeasyPrint turns into the PDF."""
     analysis = analyse(plan)
     context = {
-        "plan": plan,
         "participation": plan.participation,
-        "analysis": analysis,
+        "year": analysis.year,
         "generated": timezone.now(),
-        "sections": [section.template for section in SECTIONS],
+        "parts": parts.shown(parts.build(plan, analysis)),
     }
-    for section in SECTIONS:
-        context.update(section.context(plan, analysis))
     return render_to_string("plans/pdf/plan.html", context)
 
 
@@ -391,7 +277,8 @@ def plan_pdf(plan: ActionPlan) -> bytes:
     from weasyprint import HTML  # Loads Pango: only when a PDF is made.
 
     html = HTML(string=plan_html(plan), base_url=PDF_BASE_URL, url_fetcher=local_fetcher())
-    return html.write_pdf()
+    # PDF/UA-1: tagged, so that a screen reader reads headings, lists and tables as such.
+    return html.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def store_plan_pdf(plan: ActionPlan, by, *, now: dt.datetime) -> StoredFile | None:

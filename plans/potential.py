@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .analysis import Analysis
-from .models import ReductionMeasure
+from .models import ActionPlan, ReductionMeasure
 
 HUNDRED = Decimal(100)
 FULL_INFLUENCE = Decimal(5)
@@ -72,3 +72,12 @@ def category_totals(items: list[Potential]) -> dict[int, tuple[Decimal, Decimal]
         cap = potential.emissions
         totals[category] = (min(low + potential.low, cap), min(high + potential.high, cap))
     return totals
+
+
+def plan_potentials(plan: ActionPlan, analysis: Analysis) -> list[Potential]:
+    return potentials(analysis, plan.measures.select_related("category"))
+
+
+def total_potential(items: list[Potential]) -> Decimal:
+    """The plan's potential at the midpoint: per category its measures' sum, capped."""
+    return sum(((low + high) / 2 for low, high in category_totals(items).values()), Decimal(0))

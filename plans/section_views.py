@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from academy.access import is_member, require_member
 from academy.models import Membership
 
-from . import collaboration, sections
+from . import collaboration, parts, sections
 from .access import plan_or_404
 from .collaboration import record_change
 from .collaboration_views import refuse_when_submitted
@@ -111,6 +111,8 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
             "plan": action_plan,
             "category": chosen,
             "category_plan": existing,
+            # The page lists the measures apart, with more about each.
+            "category_plan_part": existing and parts.category_plan_data(existing, None),
             "measures": ReductionMeasure.objects.filter(plan=action_plan, category=chosen),
             "form": form,
             "is_member": member,
@@ -150,7 +152,7 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
             "participation": found,
             "plan": action_plan,
             "model": existing,
-            "sections": [(section, shown.is_filled(section)) for section in shown.sections],
+            "model_part": parts.operating_model_data(existing),
             "filled": shown.filled_sections(),
             "team": Membership.objects.filter(organisation_id=found.organisation_id)
             .select_related("user")
@@ -179,16 +181,13 @@ def action_items(request: HttpRequest, participation: int) -> HttpResponse:
         )
         .order_by("finished", "due", "pk")
     )
-    today = timezone.localdate()
-    for item in items:
-        item.overdue = item.is_overdue(today)
     return render(
         request,
         "plans/action_items.html",
         {
             "participation": found,
             "plan": action_plan,
-            "items": items,
+            "items": parts.action_items_data(items),
             "is_member": member,
             **collaboration.editing(action_plan, member),
             "comments": collaboration.comments_by_section(action_plan),

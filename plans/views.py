@@ -9,10 +9,9 @@ from django.utils.translation import gettext_noop
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import collaboration, ledger, services
+from . import collaboration, ledger, parts, services
 from .access import plan_or_404
 from .analysis import analyse
-from .chart import pareto
 from .collaboration import record_change
 from .collaboration_views import refuse_when_submitted
 from .forms import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
@@ -22,7 +21,7 @@ from .models import (
     ProcurementCategory,
     SuggestedMeasure,
 )
-from .potential import category_totals, potentials
+from .potential import category_totals, plan_potentials, potentials
 
 
 @login_required
@@ -36,27 +35,20 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
         messages.error(request, error.message)
         action_plan = None
     analysis = analyse(action_plan) if action_plan is not None else None
-    ranked = (
-        potentials(analysis, action_plan.measures.select_related("category"))
-        if action_plan is not None
-        else []
-    )
     in_use = ledger.applied_import(action_plan) if action_plan is not None else None
-    return render(
-        request,
-        "plans/plan.html",
-        {
-            "participation": found,
-            "plan": action_plan,
-            "analysis": analysis,
-            "chart": pareto(analysis) if analysis is not None else None,
-            "potentials": ranked,
-            "is_member": member,
-            "comments": collaboration.comments_by_section(action_plan),
-            "ledger_in_use": in_use,
-            "unmapped": ledger.unmapped_summary(in_use) if in_use is not None else (0, 0),
-        },
-    )
+    context = {
+        "participation": found,
+        "plan": action_plan,
+        "analysis": analysis,
+        "is_member": member,
+        "comments": collaboration.comments_by_section(action_plan),
+        "ledger_in_use": in_use,
+        "unmapped": ledger.unmapped_summary(in_use) if in_use is not None else (0, 0),
+    }
+    if action_plan is not None:
+        context["analysis_part"] = parts.analysis_data(analysis)
+        context["measures_part"] = parts.measures_data(plan_potentials(action_plan, analysis))
+    return render(request, "plans/plan.html", context)
 
 
 @login_required
@@ -269,6 +261,7 @@ def pilot(request: HttpRequest, participation: int) -> HttpResponse:
             "participation": found,
             "plan": action_plan,
             "pilot": existing,
+            "pilot_part": parts.pilot_data(existing),
             "form": form,
             "milestones": milestones,
             "is_member": member,

@@ -223,11 +223,11 @@ def test_an_overdue_item_says_so_in_words(client, item, started, ours, contact, 
     )
     client.force_login(contact)
     before = get(client, list_url(ours)).content.decode()
-    assert "Overdue" not in before
+    assert "overdue</strong>" not in before
     after = get(client, list_url(ours), when=helsinki(2022, 10, 1, 8, 0)).content.decode()
-    assert after.count("Overdue") == 1
+    assert after.count("overdue</strong>") == 1
     row = after.split(f'id="item-{item.pk}"')[1].split("</tr>")[0]
-    assert "Overdue" in row
+    assert 'Open, <strong class="text-danger">overdue</strong>' in row
 
 
 @pytest.mark.parametrize("count", [1, 30])

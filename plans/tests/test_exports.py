@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import translation
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from academy.models import HELSINKI
 from plans import exports, services
@@ -225,6 +226,141 @@ def test_the_pdf_is_made_and_only_the_print_stylesheet_is_fetched(plan, monkeypa
     assert fetched == ["https://academy.invalid/static/plans/print.css"]
 
 
+def pdf_of(plan, language: str) -> PdfReader:
+    with translation.override(language):
+        return PdfReader(io.BytesIO(exports.plan_pdf(plan)))
+
+
+def page_text(reader: PdfReader, caption: str) -> tuple[str, bool]:
+    """The text of the page with ``caption``, without spaces (so that a heading may wrap
+    anywhere), and whether the page is landscape."""
+    for page in reader.pages:
+        text = "".join(page.extract_text().split())
+        if "".join(caption.split()) in text:
+            return text, page.mediabox.width > page.mediabox.height
+    raise AssertionError(f"No page has {caption!r}")
+
+
+def in_order(text: str, expected: list[str]) -> bool:
+    """Each of ``expected`` (spaces aside) in ``text``, in that order."""
+    position = 0
+    for each in expected:
+        found = text.find("".join(each.split()), position)
+        if found < 0:
+            return False
+        position = found + 1
+    return True
+
+
+ANALYSIS_COLUMNS = {
+    "fi": [
+        "Sija",
+        "Kategoria",
+        "Menot (€)",
+        "Osuus menoista",
+        "Kerroin (kg CO2e/€)",
+        "Päästöt (t CO2e)",
+        "Osuus päästöistä",
+        "Kumulatiivinen osuus",
+    ],
+    "en": [
+        "Rank",
+        "Category",
+        "Spend (€)",
+        "Share of spend",
+        "Factor (kg CO2e/€)",
+        "Emissions (t CO2e)",
+        "Share of emissions",
+        "Cumulative share",
+    ],
+}
+# Food, second by emissions: 300 000 € of 500 000 €, × 0.1 kg/€ = 30 t of 101 t, and
+# 79.2 % cumulated with heat's 50 t. A value in every column, in their order.
+FOOD_ROW = {
+    "fi": ["2", "food", "300 000", "60,0 %", "0,100", "30,0", "29,7 %", "79,2 %"],
+    "en": ["2", "food", "300,000", "60.0 %", "0.100", "30.0", "29.7 %", "79.2 %"],
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_pdf_shows_every_column_of_the_analysis(plan, language):
+    caption = {"fi": "Hankintakategoriat päästöjen mukaan", "en": "Procurement categories"}
+    text, landscape = page_text(pdf_of(plan, language), caption[language])
+    assert landscape
+    assert in_order(text, ANALYSIS_COLUMNS[language])
+    assert "".join(FOOD_ROW[language]).replace(" ", "") in text
+
+
+MEASURE_COLUMNS = {
+    "fi": [
+        "Prioriteetti",
+        "Toimenpide",
+        "Kategoria",
+        "Vähenemä",
+        "Vaikutusmahdollisuus (1–5)",
+        "Potentiaali (t CO2e)",
+        "Seuraava kilpailutus",
+    ],
+    "en": [
+        "Priority",
+        "Measure",
+        "Category",
+        "Reduction",
+        "Influence (1–5)",
+        "Potential (t CO2e)",
+        "Next tender",
+    ],
+}
+# Heat's 50 t × 10–30 % × 4/5 = 4–12 t, midpoint 8.
+HEAT_MEASURE = {
+    "fi": ["1", "Lämmön kilpailutus", "heat", "10–30 %", "4", "4,0–12,0 (8,0)", "1.2.2023"],
+    "en": ["1", "Lämmön kilpailutus", "heat", "10–30 %", "4", "4.0–12.0 (8.0)", "Feb. 1, 2023"],
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_pdf_shows_every_column_of_the_measures(plan, language):
+    heat_measure(plan)
+    caption = {"fi": "Toimenpiteet potentiaalin mukaan", "en": "Measures by potential"}
+    text, landscape = page_text(pdf_of(plan, language), caption[language])
+    assert landscape
+    assert in_order(text, MEASURE_COLUMNS[language])
+    # The measure's kind is printed under its title, before the category.
+    assert in_order(text, HEAT_MEASURE[language])
+    assert "".join("".join(HEAT_MEASURE[language][2:]).split()) in text
+
+
+def structure_types(element, found: set[str]) -> set[str]:
+    """The structure types (/H2, /Table, …) of a tagged PDF's structure tree."""
+    element = element.get_object()
+    if "/S" in element:
+        found.add(element["/S"])
+    kids = element.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            structure_types(kid, found)
+    return found
+
+
+def test_the_pdf_is_tagged_for_screen_readers_in_the_plan_s_language(plan):
+    heat_measure(plan)
+    catalog = pdf_of(plan, "fi").trailer["/Root"]
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert catalog["/Lang"] == "fi"
+    types = structure_types(catalog["/StructTreeRoot"], set())
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Caption", "/Figure"} <= types
+
+
+def test_the_pdf_renders_the_pilot_s_markdown(plan):
+    pilot = with_pilot(plan)
+    pilot.market_dialogue = "Toimittajat **kutsutaan** infoon"
+    pilot.save()
+    reader = pdf_of(plan, "en")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Toimittajat kutsutaan infoon" in text
+    assert "**" not in text
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -372,4 +508,4 @@ def test_the_pdf_renders_markdown_and_marks_overdue_items(ours, contact):
         html = plan_html(plan)
     assert "<strong>kaukolämpö</strong>" in html
     assert "**" not in html
-    assert "Open, <strong>overdue</strong>" in html
+    assert 'Open, <strong class="text-danger">overdue</strong>' in html

@@ -21,6 +21,7 @@ from plans.models import (
     MeasureKind,
     Month,
     OperatingModel,
+    PilotProcurement,
     PlanSection,
     PlanSubmission,
     ProcurementCategory,
@@ -31,6 +32,7 @@ from plans.tests.conftest import category
 pytestmark = pytest.mark.django_db
 
 SUBMITTED_AT = dt.datetime(2023, 1, 20, 10, 0, tzinfo=dt.UTC)
+AFTER_THE_MARKET_SURVEY = dt.datetime(2023, 3, 20, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +114,8 @@ def sections_of(content: dict) -> dict:
 
 
 def test_the_snapshot_holds_the_new_parts_in_the_printed_order(written):
-    content = collaboration.snapshot(written)
+    with time_machine.travel(AFTER_THE_MARKET_SURVEY, tick=False):
+        content = collaboration.snapshot(written)
     keys = [item["key"] for item in content["sections"]]
     assert keys == [
         "analysis",
@@ -160,7 +163,11 @@ def test_the_snapshot_holds_the_new_parts_in_the_printed_order(written):
     ]
     assert by_key["improvement"]["parts"] == [{"label": "", "text": ""}]
     assert [section["filled"] for section in model["sections"]] == [True, True, True, True, False]
-    assert sections["action_items"] == [
+    with_ids = sections["action_items"]
+    assert [item.pop("id") for item in with_ids] == list(
+        written.action_items.values_list("pk", flat=True)
+    )
+    assert with_ids == [
         {
             "title": "Toimintamallin hyväksyntä",
             "description": "",
@@ -168,6 +175,7 @@ def test_the_snapshot_holds_the_new_parts_in_the_printed_order(written):
             "due": dt.date(2023, 2, 1),
             "state": "Done",
             "done": True,
+            "overdue": False,
             "link": "Operating model",
         },
         {
@@ -177,6 +185,8 @@ def test_the_snapshot_holds_the_new_parts_in_the_printed_order(written):
             "due": dt.date(2023, 3, 15),
             "state": "In progress",
             "done": False,
+            # Overdue on the day the plan was frozen.
+            "overdue": True,
             "link": "heat",
         },
     ]
@@ -188,9 +198,9 @@ def test_a_plan_without_the_new_parts_is_frozen_as_such(plan):
     assert sections["operating_model"] is None
     assert sections["action_items"] == []
     html = collaboration.render_snapshot(collaboration.snapshot(plan))
-    assert "No category implementation plans were written." in html
-    assert "No operating model was written." in html
-    assert "No action items." in html
+    assert "No category implementation plans yet." in html
+    assert "The operating model has not been written yet." in html
+    assert "No action items yet." in html
 
 
 def test_the_submitted_version_keeps_and_shows_the_new_parts(written):
@@ -208,14 +218,191 @@ def test_the_submitted_version_keeps_and_shows_the_new_parts(written):
     assert "Jan. 1, 2023–Dec. 31, 2024" in category_plans
     assert "<li>Kaukolämmön päästökerroin</li>" in category_plans
     assert "Kasvisruokapäivät" not in category_plans
-    model = html.split("<h2>Operating model</h2>")[1].split("<h2>Action items</h2>")[0]
+    model = html.split('id="operating-model-heading"')[1].split('id="action-items-heading"')[0]
     assert "Link to the climate targets and strategy" in model
     assert "<p>Toimittajatilaisuus</p>" in model
     assert "Yearly review in: March" in model
-    items = html.split("<h2>Action items</h2>")[1]
+    items = html.split('id="action-items-heading"')[1]
     assert items.index("Toimintamallin hyväksyntä") < items.index("Markkinakartoitus")
     assert "March 15, 2023" in items
     assert "In progress" in items
+
+
+def test_the_frozen_copy_renders_the_markdown_of_the_pilot_and_the_action_items(written):
+    PilotProcurement.objects.create(
+        plan=written,
+        subject="Lämpöhankinta",
+        low_carbon_criteria="**Uusiutuva** lämpö",
+        market_dialogue="- Toimittajainfo\n- Kysely",
+    )
+    ActionItem.objects.filter(title="Markkinakartoitus").update(
+        description="Kysytään **kolmelta** toimittajalta"
+    )
+    with time_machine.travel(SUBMITTED_AT, tick=False):
+        html = collaboration.submit_plan(written, written.owner).html
+    pilot = html.split('id="pilot-heading"')[1].split('id="operating-model-heading"')[0]
+    assert "<strong>Uusiutuva</strong> lämpö" in pilot
+    assert "<li>Toimittajainfo</li>" in pilot
+    items = html.split('id="action-items-heading"')[1]
+    assert "Kysytään <strong>kolmelta</strong> toimittajalta" in items
+    assert "**" not in html
+
+
+# A version submitted before the parts of the plan shared their templates, as its JSON
+# keeps it: its own template names, decimals and dates as strings, the measures as a
+# list, and no cumulative share, factor set region or action item ids.
+OLD_SNAPSHOT = {
+    "organisation": "Esimerkkilän kaupunki",
+    "cohort": "Vähähiilisten hankintojen akatemia 2022",
+    "taken_at": "2023-01-20T10:00:00Z",
+    "language": "en",
+    "sections": [
+        {
+            "key": "analysis",
+            "template": "plans/frozen/analysis.html",
+            "data": {
+                "year": 2021,
+                "factor_set": {
+                    "name": "Testisarja",
+                    "version": "1",
+                    "publisher": "Testi",
+                    "licence": "CC0",
+                    "indicative": True,
+                },
+                "total_spend": "180000.00",
+                "total_emissions": "50.000",
+                "rows": [
+                    {
+                        "category": "t-heat",
+                        "name": "heat",
+                        "spend": "100000.00",
+                        "factor": "0.500000",
+                        "own_factor": False,
+                        "justification": "",
+                        "emissions": "50.000",
+                        "spend_share": "55.56",
+                        "emissions_share": "100.00",
+                        "rank": 1,
+                    },
+                    {
+                        "category": "t-electricity",
+                        "name": "electricity",
+                        "spend": "80000.00",
+                        "factor": None,
+                        "own_factor": False,
+                        "justification": "",
+                        "emissions": None,
+                        "spend_share": "44.44",
+                        "emissions_share": None,
+                        "rank": None,
+                    },
+                ],
+            },
+        },
+        {
+            "key": "measures",
+            "template": "plans/frozen/measures.html",
+            "data": [
+                {
+                    "category": "t-heat",
+                    "category_name": "heat",
+                    "title": "Lämmön kriteerit",
+                    "kind": "Criteria in the tender",
+                    "description": "Kilpailutetaan **kaukolämpö**",
+                    "reduction_low": 10,
+                    "reduction_high": 20,
+                    "influence": 5,
+                    "next_tender": "2023-05-01",
+                    "potential_low": "5.000",
+                    "potential_high": "10.000",
+                    "potential_mid": "7.500",
+                    "rank": 1,
+                }
+            ],
+        },
+        {
+            "key": "category_plans",
+            "template": "plans/frozen/category_plans.html",
+            "data": [
+                {
+                    "category": "t-heat",
+                    "category_name": "heat",
+                    "goals": "**Uusiutuva** lämpö",
+                    "criteria": "",
+                    "owner": "Olli Omistaja",
+                    "starts_on": "2023-01-01",
+                    "ends_on": "2024-12-31",
+                    "schedule_note": "",
+                    "indicators": "",
+                    "notes": "",
+                    "measures": ["Lämmön kriteerit"],
+                }
+            ],
+        },
+        {
+            "key": "pilot",
+            "template": "plans/frozen/pilot.html",
+            "data": {
+                "subject": "Lämpöhankinta",
+                "category": "heat",
+                "state": "Tendering",
+                "estimated_value": "2400000.00",
+                "planned_tender_date": "2023-02-01",
+                "low_carbon_criteria": "",
+                "market_dialogue": "",
+                "expected_reduction": None,
+                "milestones": [{"title": "Tarjouspyyntö", "due": "2023-01-15", "done": True}],
+            },
+        },
+        {"key": "operating_model", "template": "plans/frozen/operating_model.html", "data": None},
+        {
+            "key": "action_items",
+            "template": "plans/frozen/action_items.html",
+            "data": [
+                {
+                    "title": "Markkinakartoitus",
+                    "description": "",
+                    "owner": "Olli Omistaja",
+                    "due": "2023-03-15",
+                    "state": "In progress",
+                    "done": False,
+                    "link": "heat",
+                }
+            ],
+        },
+        {"key": "a part since removed", "template": "plans/frozen/gone.html", "data": {}},
+    ],
+}
+
+
+def test_a_version_frozen_with_the_old_keys_still_renders():
+    html = collaboration.render_snapshot(OLD_SNAPSHOT)
+    analysis = html.split('id="analysis-heading"')[1].split('id="measures-heading"')[0]
+    assert "Emissions of procurement in 2021" in analysis
+    assert "Factors: Testisarja 1 (Testi; CC0)." in analysis
+    assert "The factors are indicative." in analysis
+    assert "100,000" in analysis
+    assert "50.0" in analysis
+    assert "55.6 %" in analysis
+    assert "no factor" in analysis
+    # Without the cumulative share there is no chart, as there was none then.
+    assert "<svg" not in analysis
+    measures = html.split('id="measures-heading"')[1].split('id="category-plans-heading"')[0]
+    assert "5.0–10.0 (7.5)" in measures
+    assert "May 1, 2023" in measures
+    assert "<strong>kaukolämpö</strong>" in measures
+    plans = html.split('id="category-plans-heading"')[1].split('id="pilot-heading"')[0]
+    assert "<strong>Uusiutuva</strong> lämpö" in plans
+    assert "Jan. 1, 2023–Dec. 31, 2024" in plans
+    pilot = html.split('id="pilot-heading"')[1].split('id="operating-model-heading"')[0]
+    assert "2,400,000" in pilot
+    assert "Feb. 1, 2023" in pilot
+    assert "Tarjouspyyntö</th><td>Jan. 15, 2023</td><td>done" in pilot
+    assert "The operating model has not been written yet." in html
+    items = html.split('id="action-items-heading"')[1]
+    assert "Markkinakartoitus" in items
+    assert "March 15, 2023" in items
+    assert "gone" not in html
 
 
 # The printed plan.
@@ -240,7 +427,7 @@ def test_the_print_html_has_the_new_parts_in_order(written):
     assert "<li>Lämmön kriteerit</li>" in category_plans
     assert "Kasvisruokapäivät" not in category_plans
     model = html.split(headings[4])[1].split(headings[5])[0]
-    assert "<h3>Monitoring and indicators</h3>" in model
+    assert '<h3 class="h4">Monitoring and indicators</h3>' in model
     assert "<p>Päästöt vuosittain hankintatiedoista</p>" in model
     assert "Yearly review in: March" in model
     items = html.split(headings[5])[1]

@@ -77,6 +77,23 @@ def test_finnish_numbers_are_saved_and_the_analysis_shows_them(client, ours, con
     assert "The factors are indicative" in page
 
 
+def test_the_chart_is_tied_to_the_table_with_the_same_figures(client, ours, contact):
+    client.force_login(contact)
+    client.get(plan_url(ours))
+    client.post(spend_url(ours), form_for(heating="1 000 000", cleaning="250 000,50"))
+    # Finnish is the default language: its pages have no prefix.
+    page = client.get(plan_url(ours).removeprefix("/en")).content.decode()
+    figure = page.split('<figure class="chart')[1].split("</figure>")[0]
+    assert 'role="img" aria-labelledby="chart-title"' in figure
+    assert '<title id="chart-title">Suurimmat kategoriat päästöjen mukaan' in figure
+    # The bars' figures as the table writes them (608,6 t), on an axis of round tonnes.
+    assert ">608,6</text>" in figure
+    assert ">800</text>" in figure
+    assert '<a href="#analysis-table">Hankintakategoriat päästöjen mukaan</a>' in figure
+    table = page.split('id="analysis-table"')[1].split("</table>")[0]
+    assert "608,6" in table
+
+
 def test_a_bad_entry_is_explained_next_to_its_field_and_what_was_typed_stays(client, ours, contact):
     client.force_login(contact)
     client.get(plan_url(ours))

@@ -101,7 +101,7 @@ def test_submitting_freezes_the_plan_content(client, worked):
         ("t-ict", "21.000", 3),
         ("t-electricity", None, None),
     ]
-    (measure,) = sections["measures"]
+    (measure,) = sections["measures"]["measures"]
     assert (measure["potential_low"], measure["potential_high"], measure["potential_mid"]) == (
         "5.000",
         "10.000",
