@@ -85,6 +85,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.plancomment": ("add", "view"),
     "plans.planchange": ("view",),
     "plans.plansubmission": ("view", "reopen"),
+    "plans.priceindex": ALL,
+    "plans.cohortfactorset": ALL,
 }
 
 

@@ -23,6 +23,7 @@ from academy.uploads import sizes_apart
 
 from . import collaboration
 from .comparison import anonymised_xlsx, compare
+from .conversion import use_factor_set
 from .exports import XLSX_TYPE
 from .factor_import import FactorImportError, import_factor_set
 from .models import (
@@ -31,12 +32,14 @@ from .models import (
     CategoryFactor,
     CategoryPlan,
     CategorySpend,
+    CohortFactorSet,
     EmissionFactor,
     FactorSet,
     OperatingModel,
     PlanChange,
     PlanComment,
     PlanSubmission,
+    PriceIndex,
     ProcurementCategory,
     ReductionMeasure,
     SuggestedMeasure,
@@ -77,6 +80,9 @@ class FactorSetImportForm(forms.ModelForm):
             "price_year",
             "region",
             "indicative",
+            "description_fi",
+            "description_sv",
+            "description_en",
             "notes",
         ]
 
@@ -175,6 +181,35 @@ class FactorSetAdmin(admin.ModelAdmin):
             "total": total,
         }
         return TemplateResponse(request, "admin/plans/factorset/import.html", context)
+
+
+@admin.register(PriceIndex)
+class PriceIndexAdmin(admin.ModelAdmin):
+    list_display = ["year", "value", "source"]
+
+
+@admin.register(CohortFactorSet)
+class CohortFactorSetAdmin(admin.ModelAdmin):
+    """Which set a cohort's plans use: saving moves the cohort's plans not submitted to it."""
+
+    list_display = ["cohort", "factor_set", "units_per_euro"]
+    list_select_related = ["cohort", "factor_set"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = use_factor_set(obj.cohort, obj.factor_set)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d action plan of the cohort now uses %(set)s; submitted plans keep "
+                "their set until they are reopened.",
+                "%(count)d action plans of the cohort now use %(set)s; submitted plans keep "
+                "their set until they are reopened.",
+                changed,
+            )
+            % {"count": changed, "set": obj.factor_set},
+            messages.INFO,
+        )
 
 
 @admin.register(EmissionFactor)

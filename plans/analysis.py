@@ -2,8 +2,9 @@
 
 Emissions (t CO2e) = spend (EUR) × factor (kg CO2e / EUR) / 1000. A category's
 factor is its own justified override, or else the share-weighted mean of the
-factors its mapping names in the plan's factor set. A category with spend but
-no factor is listed apart: its emissions are unknown, not zero.
+factors its mapping names in the plan's factor set, converted to euros of the
+spend year (``plans.conversion``). A category with spend but no factor is listed
+apart: its emissions are unknown, not zero.
 """
 
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
+from .conversion import Conversion, plan_conversion
 from .models import (
     ActionPlan,
     CategoryFactor,
@@ -65,6 +67,7 @@ class Analysis:
     plan: ActionPlan
     year: int
     factor_set: FactorSet
+    conversion: Conversion
     rows: list[Row] = field(default_factory=list)  # ranked; categories without a factor last
     total_spend: Decimal = Decimal(0)
     total_emissions: Decimal = Decimal(0)
@@ -88,8 +91,10 @@ def analyse(
     *,
     spend: Iterable[CategorySpend] | None = None,
     factors: dict[int, Decimal] | None = None,
+    conversion: Conversion | None = None,
 ) -> Analysis:
-    """The plan's analysis; ``spend`` (the year's rows) and ``factors`` when already fetched.
+    """The plan's analysis; ``spend`` (the year's rows), ``factors`` (the set's, as published)
+    and ``conversion`` when already fetched.
 
     Pages about many plans at once fetch those for all plans in a few queries.
     """
@@ -99,10 +104,15 @@ def analyse(
         factors = category_factors(factor_set)
     if spend is None:
         spend = CategorySpend.objects.filter(plan=plan, year=year).select_related("category")
-    result = Analysis(plan=plan, year=year, factor_set=factor_set)
+    if conversion is None:
+        conversion = plan_conversion(plan, year)
+    result = Analysis(plan=plan, year=year, factor_set=factor_set, conversion=conversion)
+    multiplier = conversion.multiplier
     for item in spend:
         overridden = item.factor_override is not None
         factor = item.factor_override if overridden else factors.get(item.category_id)
+        if factor is not None and not overridden and multiplier != 1:
+            factor = (factor * multiplier).quantize(Decimal("0.000001"))
         row = Row(
             category=item.category,
             spend=item.amount_eur,

@@ -28,4 +28,5 @@ def restore_defaults(sender, using: str = "default", **kwargs) -> None:
     from . import defaults
 
     defaults.load(apps)
+    defaults.describe(apps)
     defaults.load_keywords(apps)

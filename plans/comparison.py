@@ -20,6 +20,7 @@ from academy.models import Cohort, OrganisationKind, Participation
 from academy.templatetags.academy_tags import helsinki_minute
 
 from .analysis import Row, analyse, category_factors_of_sets
+from .conversion import conversion
 from .exports import (
     EUROS,
     SHARE,
@@ -31,7 +32,14 @@ from .exports import (
     set_widths,
     workbook_bytes,
 )
-from .models import ActionPlan, CategorySpend, PilotProcurement, ReductionMeasure
+from .models import (
+    ActionPlan,
+    CategorySpend,
+    CohortFactorSet,
+    PilotProcurement,
+    PriceIndex,
+    ReductionMeasure,
+)
 from .potential import potentials, total_potential
 
 LEADING = 3
@@ -59,7 +67,7 @@ def _by_plan(rows) -> dict[int, list]:
 
 
 def compare(cohort: Cohort) -> list[Standing]:
-    """Every participating organisation's plan, by organisation name, in six queries."""
+    """Every participating organisation's plan, by organisation name, in eight queries."""
     participations = list(
         Participation.objects.filter(cohort=cohort)
         .select_related("organisation")
@@ -72,6 +80,8 @@ def compare(cohort: Cohort) -> list[Standing]:
         )
     }
     factors = category_factors_of_sets({plan.factor_set_id for plan in plans.values()})
+    choice = CohortFactorSet.objects.filter(cohort=cohort).first()
+    indices = {index.year: index for index in PriceIndex.objects.all()}
     spend = _by_plan(
         CategorySpend.objects.filter(
             plan__participation__cohort=cohort, year=F("plan__spend_year")
@@ -96,7 +106,10 @@ def compare(cohort: Cohort) -> list[Standing]:
             continue
         plan.participation = participation
         analysis = analyse(
-            plan, spend=spend.get(plan.pk, []), factors=factors.get(plan.factor_set_id, {})
+            plan,
+            spend=spend.get(plan.pk, []),
+            factors=factors.get(plan.factor_set_id, {}),
+            conversion=conversion(plan.factor_set, plan.spend_year, choice=choice, indices=indices),
         )
         chosen = measures.get(plan.pk, [])
         standings.append(

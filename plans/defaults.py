@@ -38,6 +38,30 @@ EPA_SET = {
 }
 
 
+# What the set describes, in each language; given to the set by a later migration than the one
+# that loads it, so they are kept apart from ``EPA_SET``.
+EPA_DESCRIPTIONS = {
+    "description_fi": (
+        "Yhdysvaltain ympäristönsuojeluviraston (EPA) toimialoittaiset päästökertoimet: "
+        "kasvihuonekaasupäästöt ostettua arvoa kohden Yhdysvaltain taloudessa vuoden 2022 "
+        "hinnoin, muunnettu euroiksi Euroopan keskuspankin vuoden 2022 keskikurssilla. "
+        "Suomalaisille hankinnoille ne ovat suuntaa antavia."
+    ),
+    "description_sv": (
+        "Den amerikanska miljöskyddsmyndighetens (EPA) utsläppsfaktorer per bransch: "
+        "växthusgasutsläpp per köpt värde i USA:s ekonomi i 2022 års priser, omräknade till "
+        "euro med Europeiska centralbankens genomsnittskurs för 2022. För finska inköp är de "
+        "vägledande."
+    ),
+    "description_en": (
+        "The US Environmental Protection Agency's emission factors by industry: greenhouse gas "
+        "emissions per value bought in the US economy, in 2022 prices, converted to euros with "
+        "the European Central Bank's 2022 average rate. For Finnish purchases they are "
+        "indicative."
+    ),
+}
+
+
 def per_euro(per_dollar: str) -> Decimal:
     return (Decimal(per_dollar) * USD_PER_EUR_2022).quantize(
         Decimal("0.000001"), rounding=ROUND_HALF_UP
@@ -100,6 +124,13 @@ def load(apps) -> None:
                 mapping_model(category=category, factor=factors[code], share=share)
                 for code, share in row["mapping"]
             )
+
+
+def describe(apps) -> None:
+    """The shipped set says what it is in each language, unless staff have described it."""
+    apps.get_model("plans", "FactorSet").objects.filter(
+        name=EPA_SET["name"], version=EPA_SET["version"], description_fi=""
+    ).update(**EPA_DESCRIPTIONS)
 
 
 KEYWORDS_FILE = DATA / "category_keywords.csv"

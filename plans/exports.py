@@ -101,6 +101,33 @@ def factor_source(analysis: Analysis, row: Row) -> str:
     return f"{analysis.factor_set.name} {analysis.factor_set.version}"
 
 
+def conversion_text(analysis: Analysis) -> str:
+    """How the set's factors were brought to euros of the spend year, for a spreadsheet."""
+    conversion = analysis.conversion
+    said = []
+    if conversion.currency != "EUR":
+        said.append(
+            _("not converted to euros: no exchange rate")
+            if conversion.missing_rate
+            else _("%(rate)s %(currency)s per euro (%(source)s)")
+            % {
+                "rate": conversion.units_per_euro,
+                "currency": conversion.currency,
+                "source": conversion.exchange_rate_source,
+            }
+        )
+    if conversion.price_year == conversion.spend_year:
+        said.append(_("nothing: the same year"))
+    elif conversion.missing_index:
+        said.append(_("nothing: the price index lacks one of the years"))
+    else:
+        said.append(
+            _("× %(ratio)s (%(source)s)")
+            % {"ratio": conversion.price_ratio, "source": conversion.price_index_source}
+        )
+    return "; ".join(str(part) for part in said)
+
+
 def yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
@@ -118,6 +145,9 @@ def analysis_sheet(workbook: Workbook, analysis: Analysis) -> None:
         (_("Factor set"), f"{factor_set.name} {factor_set.version}", None),
         (_("Publisher and licence"), f"{factor_set.publisher}; {factor_set.licence}", None),
         (_("Indicative factors"), yes_no(factor_set.indicative), None),
+        (_("What the factors describe"), factor_set.description, None),
+        (_("Price year of the factors"), factor_set.price_year, WHOLE),
+        (_("Spend converted to the factors' prices by"), conversion_text(analysis), None),
         (_("Made"), helsinki_minute(timezone.now()), None),
     ):
         sheet.append([cell(sheet, label, bold=True), cell(sheet, value, number_format)])

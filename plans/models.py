@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import Organisation, Participation, StoredFile, User
+from academy.models import Cohort, Organisation, Participation, StoredFile, User
 
 
 def in_active_language(obj: models.Model, field: str) -> str:
@@ -49,6 +49,16 @@ class FactorSet(models.Model):
         blank=True,
         help_text=_("How the factors were made or converted, and what to keep in mind."),
     )
+    description_fi = models.TextField(
+        _("description (Finnish)"),
+        blank=True,
+        help_text=_(
+            "What the factors describe, in a sentence or two, shown with every figure in the "
+            "reader's language."
+        ),
+    )
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     indicative = models.BooleanField(
         _("indicative only"),
         default=False,
@@ -79,6 +89,85 @@ class FactorSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+    @property
+    def description(self) -> str:
+        """In the active language, else in Finnish, else in English."""
+        return in_active_language(self, "description") or self.description_en
+
+
+class PriceIndex(models.Model):
+    """A year's price level, to bring spend of one year to the prices of a factor set's year.
+
+    Spend of year *y* in the prices of year *p* is spend × index(*p*) / index(*y*).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    value = models.DecimalField(
+        _("index"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("e.g. Statistics Finland, consumer price index 2015 = 100, yearly average."),
+    )
+
+    class Meta:
+        verbose_name = _("price index")
+        verbose_name_plural = _("price indices")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
+class CohortFactorSet(models.Model):
+    """The factor set a cohort's action plans use, and how its currency becomes euros."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="factor_choice", verbose_name=_("cohort")
+    )
+    factor_set = models.ForeignKey(
+        FactorSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("factor set")
+    )
+    units_per_euro = models.DecimalField(
+        _("units of the set's currency per euro"),
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_(
+            "Only for a set whose factors are per another currency, e.g. 1.053 US dollars per "
+            "euro (the ECB's 2022 average)."
+        ),
+    )
+    exchange_rate_source = models.CharField(
+        _("source of the exchange rate"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("factor set of a cohort")
+        verbose_name_plural = _("factor sets of the cohorts")
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.factor_set}"
+
+    def clean(self) -> None:
+        factor_set = getattr(self, "factor_set", None)
+        if factor_set is not None and factor_set.currency != "EUR" and not self.units_per_euro:
+            raise ValidationError(
+                {
+                    "units_per_euro": _(
+                        "The set's factors are per %(currency)s: give how many %(currency)s "
+                        "a euro is."
+                    )
+                    % {"currency": factor_set.currency}
+                }
+            )
 
 
 class EmissionFactor(models.Model):

@@ -26,7 +26,6 @@ from .models import (
     ActionItemState,
     ActionPlan,
     CategoryPlan,
-    FactorSet,
     OperatingModel,
     PilotProcurement,
 )
@@ -40,23 +39,32 @@ def _name(user) -> str:
 # The analysis.
 
 
-def factor_set_data(factor_set: FactorSet) -> dict:
+def factor_set_data(analysis: Analysis) -> dict:
+    """The set behind the figures, in the reader's language, and how it met the spend."""
+    factor_set, conversion = analysis.factor_set, analysis.conversion
     return {
         "name": factor_set.name,
         "version": factor_set.version,
         "publisher": factor_set.publisher,
         "licence": factor_set.licence,
         "indicative": factor_set.indicative,
-        "region": factor_set.region,
+        "description": factor_set.description,
         "price_year": factor_set.price_year,
-        "notes": factor_set.notes,
+        "currency": conversion.currency,
+        "spend_year": analysis.year,
+        "units_per_euro": conversion.units_per_euro,
+        "exchange_rate_source": conversion.exchange_rate_source,
+        "price_ratio": conversion.price_ratio,
+        "price_index_source": conversion.price_index_source,
+        "missing_rate": conversion.missing_rate,
+        "missing_index": conversion.missing_index,
     }
 
 
 def analysis_data(analysis: Analysis) -> dict:
     return {
         "year": analysis.year,
-        "factor_set": factor_set_data(analysis.factor_set),
+        "factor_set": factor_set_data(analysis),
         "total_spend": analysis.total_spend,
         "total_emissions": analysis.total_emissions,
         "rows": [
@@ -83,8 +91,9 @@ def analysis_data(analysis: Analysis) -> dict:
 # The measures.
 
 
-def measures_data(items: list[Potential]) -> dict:
+def measures_data(items: list[Potential], analysis: Analysis) -> dict:
     return {
+        "factor_set": factor_set_data(analysis),
         "measures": [
             {
                 "category": item.measure.category.code,
@@ -284,7 +293,7 @@ PARTS = [
     Part(
         "measures",
         lambda data: _("Measures and their low-carbon potential"),
-        lambda plan, analysis: measures_data(plan_potentials(plan, analysis)),
+        lambda plan, analysis: measures_data(plan_potentials(plan, analysis), analysis),
         "plans/parts/measures.html",
         read=read_measures,
         wide=True,

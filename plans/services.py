@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from academy.models import Participation
 
-from .models import ActionPlan, CategorySpend, FactorSet, SpendSource
+from .conversion import cohort_factor_set
+from .models import ActionPlan, CategorySpend, SpendSource
 
 
 class PlanError(Exception):
@@ -18,13 +19,14 @@ class PlanError(Exception):
 
 
 def plan_for(participation: Participation, *, create: bool = True) -> ActionPlan | None:
-    """The organisation's plan; a new one takes the default set and the year before the cohort."""
+    """The organisation's plan; a new one takes its cohort's factor set (else the default) and
+    the year before the cohort."""
     plan = (
         ActionPlan.objects.filter(participation=participation).select_related("factor_set").first()
     )
     if plan is not None or not create:
         return plan
-    factor_set = FactorSet.objects.default()
+    factor_set = cohort_factor_set(participation.cohort)
     if factor_set is None:
         raise PlanError(_("No emission factor set is in use yet. Please contact programme staff."))
     plan, _created = ActionPlan.objects.get_or_create(

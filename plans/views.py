@@ -47,7 +47,9 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
     }
     if action_plan is not None:
         context["analysis_part"] = parts.analysis_data(analysis)
-        context["measures_part"] = parts.measures_data(plan_potentials(action_plan, analysis))
+        context["measures_part"] = parts.measures_data(
+            plan_potentials(action_plan, analysis), analysis
+        )
     return render(request, "plans/plan.html", context)
 
 

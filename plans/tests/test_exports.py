@@ -116,11 +116,15 @@ def test_the_header_block_names_the_organisation_year_and_factor_set(plan):
     plan.factor_set.save()
     with time_machine.travel(MADE_AT, tick=False):
         sheet = workbook(plan)["analysis"]
-    header = {row[0].value: row[1].value for row in sheet.iter_rows(max_row=8) if len(row) > 1}
+    header = {row[0].value: row[1].value for row in sheet.iter_rows(max_row=11) if len(row) > 1}
     assert header["Organisation"] == plan.participation.organisation.name
     assert header["Year"] == 2021
     assert header["Factor set"] == "Testisarja 1"
     assert header["Indicative factors"] == "yes"
+    assert header["Price year of the factors"] == 2022
+    assert header["Spend converted to the factors' prices by"] == (
+        "nothing: the price index lacks one of the years"
+    )
     assert header["Made"].startswith("May 20, 2022, 2:30 p.m.")
     assert "Helsinki time, UTC+3" in header["Made"]
 
@@ -174,8 +178,7 @@ def test_category_names_are_in_the_active_language(plan):
     ProcurementCategory.objects.filter(pk=plan.categories["heat"].pk).update(name_fi="lämpö")
     with translation.override("fi"):
         book = workbook(plan)
-    sheet = book.worksheets[0]
-    names = [row[1].value for row in sheet.iter_rows(min_row=11, max_row=14)]
+    names = [row[1].value for row in table(book.worksheets[0], "Sija")[:4]]
     assert names == ["lämpö", "food", "ict", "electricity"]
 
 
