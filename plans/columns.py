@@ -124,13 +124,15 @@ NOT = {
         )
     ),
     LedgerColumn.ACCOUNT_NAME: frozenset(tokens("ryhma tiliryhma tiliryhman group grupp")),
-    LedgerColumn.DATE: frozenset(tokens("era erapaiva due forfallo forfallodatum maksu payment")),
+    LedgerColumn.DATE: frozenset(
+        tokens("era erapaiva due forfallo forfallodatum maksu maksettu maksupaiva payment paid")
+    ),
 }
 
 AMOUNT_WORDS = frozenset(
     tokens(
         "summa summat maara euroa euroina euro eurot eur rahamaara tiliointisumma kirjaussumma "
-        "rivisumma nettosumma bruttosumma kokonaissumma kokonaisumma netto brutto veroton "
+        "rivisumma nettosumma bruttosumma kokonaissumma kokonaisumma netto brutto veroton yhteensa "
         "verollinen belopp nettobelopp bruttobelopp amount sum net gross total"
     )
 )
@@ -151,10 +153,15 @@ AMOUNT_RANK = _phrases(
     "amount",
     "net",
     "rahamaara",
+    "yhteensa",
     "maara",
     "sum",
 )
 WITHOUT_VAT = _phrases(
+    "ei sis alv",
+    "ei sisalla alv",
+    "ei sisalla alvia",
+    "ilman veroa",
     "alv 0",
     "veroton",
     "verottomana",
@@ -168,8 +175,15 @@ WITHOUT_VAT = _phrases(
     "exkl moms",
     "exklusive moms",
     "utan moms",
+    "ex moms",
     "excl vat",
     "excluding vat",
+    "ex vat",
+    "without vat",
+    "excl tax",
+    "excluding tax",
+    "ex tax",
+    "net of vat",
     "net",
     "net amount",
 )
@@ -185,14 +199,30 @@ WITH_VAT = _phrases(
     "sis alv",
     "sisaltaa alv",
     "sisaltaen alv",
+    "veroineen",
+    "verollisena",
+    "alv n kanssa",
+    "alvin kanssa",
+    "alv kanssa",
     "inkl moms",
     "inklusive moms",
+    "med moms",
     "incl vat",
     "including vat",
+    "inc vat",
+    "with vat",
+    "incl tax",
+    "including tax",
     "gross",
 )
 VAT_WORDS = frozenset(tokens("alv moms vat vero verosumma arvonlisavero alvmaara momsbelopp tax"))
-CODE_WORDS = frozenset(tokens("koodi kodi code kod prosentti procent percent tunnus id"))
+# A VAT column holding one of these, or "%", is a rate or a code, not an amount of VAT.
+CODE_WORDS = frozenset(
+    tokens(
+        "koodi kodi code kod prosentti procent percent tunnus id kanta verokanta alvkanta rate "
+        "sats momssats"
+    )
+)
 
 
 class AmountKind(StrEnum):
@@ -216,7 +246,7 @@ def amount_kind(name: str) -> AmountKind | None:
         return AmountKind.WITH_VAT
     words = set(found)
     if words & VAT_WORDS:
-        return None if words & CODE_WORDS else AmountKind.VAT
+        return None if words & CODE_WORDS or "%" in name else AmountKind.VAT
     if words & AMOUNT_WORDS:
         return AmountKind.UNSAID
     return None
@@ -259,6 +289,15 @@ def vat_notes(kinds: dict[str, AmountKind], amount: str | None) -> list[str]:
     """What the file's amount columns say of VAT against the amount chosen, in the active
     language: the team sees why a column was chosen, or that they must say how VAT goes."""
     with_vat = ", ".join(f"“{name}”" for name, kind in kinds.items() if kind == AmountKind.WITH_VAT)
+    vat = ", ".join(f"“{name}”" for name, kind in kinds.items() if kind == AmountKind.VAT)
+    if not with_vat and vat and amount and kinds.get(amount) == AmountKind.UNSAID:
+        return [
+            _(
+                "The file has a column of VAT (%(vat)s), and “%(amount)s” does not say whether it "
+                "includes VAT: say which."
+            )
+            % {"vat": vat, "amount": amount}
+        ]
     if not with_vat:
         return []
     if amount and kinds.get(amount) in {AmountKind.WITHOUT_VAT, AmountKind.UNSAID}:
@@ -297,10 +336,12 @@ def guess(header: list[str]) -> Guess:
         if field_name not in result.columns and name not in result.columns.values():
             result.columns[field_name] = name
     amount = _best_amount(found, result.kinds)
+    vat = [name for name, kind in result.kinds.items() if kind == AmountKind.VAT]
     if amount:
         result.columns[LedgerColumn.AMOUNT] = amount
-        result.vat_mode = VatMode.EXCLUDED
-    vat = [name for name, kind in result.kinds.items() if kind == AmountKind.VAT]
+        # An amount that says nothing of VAT beside a VAT column may well include it.
+        if not (vat and result.kinds[amount] == AmountKind.UNSAID):
+            result.vat_mode = VatMode.EXCLUDED
     if AmountKind.WITH_VAT in result.kinds.values() and not amount and len(vat) == 1:
         result.columns[LedgerColumn.VAT] = vat[0]
     return result

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -60,8 +61,11 @@ def cell(sheet: WriteOnlyWorksheet, value, number_format: str | None = None, *, 
     """A cell of a write-only sheet, with its number format; None stays an empty cell.
 
     Text is always text: a measure titled "=HYPERLINK(…)" must not become a formula
-    in the spreadsheet of whoever opens it.
+    in the spreadsheet of whoever opens it. Control characters, which the file
+    format cannot hold, are left out.
     """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     made = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and made.data_type == "f":
         made.data_type = "s"

@@ -91,7 +91,8 @@ def start(plan: ActionPlan, upload, *, year: int, by) -> LedgerImport:
         raise ValidationError(str(error), code="unreadable") from error
     earlier = remembered(plan, header)
     if earlier is not None:
-        columns, vat_mode, vat_rate = earlier.columns, earlier.vat_mode, earlier.vat_rate
+        # Not the rate: it follows the year of the purchases (24 % until 31.8.2024, 25.5 % after).
+        columns, vat_mode, vat_rate = earlier.columns, earlier.vat_mode, None
     else:
         guessed = guess_columns(header)
         columns, vat_mode, vat_rate = guessed.columns, guessed.vat_mode, None
@@ -292,6 +293,10 @@ def _summer(table, columns: dict[str, str], year: int, vat_mode: str, vat_rate) 
     summer.used = list(index.values())
     summer.reading.separator = table.delimiter
     summer.reading.width = len(table.header)
+    if summer.width is not None:
+        summer.named = max(i for i, name in enumerate(table.header) if name) + 1
+        summer.comma = table.delimiter == ","
+        summer.check_tail = summer.comma and summer.named < summer.width
     return summer
 
 
@@ -313,6 +318,20 @@ def _read(table, summer: "_Summer", maxsplit: int, progress) -> Reading:
     return summer.result()
 
 
+BOM = b"\xef\xbb\xbf"
+# One group of three digits after one separator: 1,234 or 12.345 is a thousand or a decimal.
+UNCLEAR_AMOUNT = re.compile(r"-?[1-9][0-9]{0,2}[.,][0-9]{3}")
+# What finance systems' reports write in the account column of a total or subtotal row.
+TOTAL_WORDS = frozenset(
+    ("yhteensä", "yht", "kaikki yhteensä", "välisumma", "loppusumma", "summa", "total",
+     "totalt", "sum", "summa totalt", "sammanlagt", "grand total", "subtotal", "delsumma")
+)  # fmt: skip
+
+
+def _is_total(account: str) -> bool:
+    return " ".join(account.casefold().replace(":", " ").replace(".", " ").split()) in TOTAL_WORDS
+
+
 # Amounts with a decimal comma and two decimals, one per line: 1 234,56 or -0,50.
 PLAIN_AMOUNTS = re.compile(rb"-?[0-9][0-9 ]*,[0-9]{2}(?:\n-?[0-9][0-9 ]*,[0-9]{2})*")
 
@@ -332,6 +351,10 @@ class _Summer:
         self.name_at, self.date_at = name_at, date_at
         self.vat_at, self.divide_by = vat_at, divide_by
         self.width = width  # None where a row may leave empty cells off (a spreadsheet)
+        self.named = width  # the header's fields up to its last named one
+        self.comma = False
+        self.check_tail = False  # every row's unnamed fields are looked at (see uneven)
+        self.strict_numbers = width is not None  # text written by people: 1,234 is unclear
         self.used: list[int] = []
         self.encoding: str | None = None
         self.totals: dict = {}
@@ -395,7 +418,9 @@ class _Summer:
             return False
         totals = self.totals
         new = [account for account in groups if account not in totals]
-        if any(not a or a.strip() != a or len(a) > 50 for a in new):
+        if any(not a or a.strip() != a or len(a) > 50 or BOM in a for a in new):
+            return False
+        if any(_is_total(self.text(a)) for a in new):
             return False
         if len(totals) + len(new) > MAX_ACCOUNTS:
             return False  # row by row, to stop at the account that is one too many
@@ -437,10 +462,11 @@ class _Summer:
         totals, years, year = self.totals, self.years, self.year
         account_at, amount_at = self.account_at, self.amount_at
         name_at, date_at, width = self.name_at, self.date_at, self.width
+        check_tail = self.check_tail
         get, get_year = totals.get, years.get
         read = 0
         for line, cells in enumerate(rows, start=first):
-            if len(cells) != width and self.uneven(line, cells):
+            if (check_tail or len(cells) != width) and self.uneven(line, cells):
                 continue
             account = cells[account_at]
             text = cells[amount_at]
@@ -484,9 +510,13 @@ class _Summer:
         """Whether a row whose number of fields differs from the header's is refused.
 
         Empty fields after the header's last are harmless (a separator at the end
-        of each line); any other difference may have moved a value into another
-        column, so the row is not summed. A spreadsheet's row may leave its empty
-        cells off instead: it is refused only if it lacks a cell the import reads.
+        of each line, or of the header alone); any other difference may have moved
+        a value into another column, so the row is not summed. Not so in a
+        comma-separated file: there an amount with an unquoted decimal comma puts
+        its cents in the next field, which may be an unnamed or empty one, so any
+        value past the named columns, or any field past the header's, refuses the
+        row. A spreadsheet's row may leave its empty cells off instead: it is
+        refused only if it lacks a cell the import reads.
         """
         width, count = self.width, len(cells)
         if width is None:
@@ -494,11 +524,26 @@ class _Summer:
                 return False
             self.refuse(line, cells, gettext_noop("The row has fewer columns than the header."))
             return True
-        if count > width and not any(cell.strip() for cell in cells[width:]):
+        named, comma = self.named, self.comma
+        if count in (width, named) and not (comma and any(c.strip() for c in cells[named:])):
             return False
+        if count > width and not comma and not any(cell.strip() for cell in cells[width:]):
+            return False
+        unnamed = count <= width and any(cell.strip() for cell in cells[named:])
         if any(cell.strip() for cell in cells):
             self.reading.uneven += 1
-            self.reading.longer += count > width
+            self.reading.longer += count > width or unnamed
+        if unnamed:
+            self.refuse(
+                line,
+                cells,
+                gettext_noop(
+                    "The row has a value in column %(column)s, which the header does not name: "
+                    "its values may be in the wrong columns."
+                ),
+                column=next(i for i in range(named, count) if cells[i].strip()) + 1,
+            )
+            return True
         self.refuse(
             line,
             cells,
@@ -517,13 +562,26 @@ class _Summer:
             self.reading.bad(line, reason, self.text(value), **params)
 
     def left_out(self, line: int, cells: list, day, found: int) -> None:
-        if found == NOT_A_YEAR:
+        if found == NOT_A_YEAR and not day.strip():
+            self.refuse(line, cells, gettext_noop("The date is missing."))
+        elif found == NOT_A_YEAR:
             self.refuse(line, cells, gettext_noop("“%(value)s” is not a date."), day)
         elif any(cell.strip() for cell in cells):
             self.reading.other_years[found] += 1
 
     def amount(self, line: int, cells: list, text) -> Decimal | None:
         text = self.text(text)
+        if self.strict_numbers and UNCLEAR_AMOUNT.fullmatch(text.strip()):
+            self.refuse(
+                line,
+                cells,
+                gettext_noop(
+                    "“%(value)s” may be a thousand or a decimal number: write it as 1234 or "
+                    "1234,00."
+                ),
+                text,
+            )
+            return None
         try:
             return _number(text)
         except NumberError:
@@ -532,11 +590,19 @@ class _Summer:
 
     def entry(self, line: int, cells: list, account) -> list | None:
         """A new account's totals; None, having reported the row, if it cannot be one."""
-        account = account.strip()
+        account = account.strip().removeprefix(BOM if isinstance(account, bytes) else "\ufeff")
         if entry := self.totals.get(account):
             return entry
         if not account:
             self.refuse(line, cells, gettext_noop("The account number is missing."))
+            return None
+        if _is_total(self.text(account)):
+            self.refuse(
+                line,
+                cells,
+                gettext_noop("“%(value)s” is a total of other rows, not an account."),
+                self.text(account),
+            )
             return None
         if len(account) > 50:
             self.refuse(
@@ -557,7 +623,7 @@ class _Summer:
     def add_rows(self, first: int, rows: list[list]) -> None:
         """Sum rows one by one: a spreadsheet's, or any with a VAT column to subtract."""
         for line, cells in enumerate(rows, start=first):
-            if len(cells) != self.width and self.uneven(line, cells):
+            if (self.check_tail or len(cells) != self.width) and self.uneven(line, cells):
                 continue
             account = cells[self.account_at]
             text = cells[self.amount_at]
@@ -568,8 +634,9 @@ class _Summer:
             amount = self.amount(line, cells, text)
             if amount is None:
                 continue
-            if self.vat_at is not None:
-                vat = self.amount(line, cells, cells[self.vat_at])
+            if self.vat_at is not None and (vat_text := cells[self.vat_at]).strip():
+                # A blank VAT is a purchase without VAT (exempt, or from abroad).
+                vat = self.amount(line, cells, vat_text)
                 if vat is None:
                     continue
                 amount -= vat
@@ -696,7 +763,10 @@ def run(import_id: int) -> None:
             if not found.needs_click:
                 # If the plan was submitted meanwhile, or another import was put in use,
                 # the import waits, read, for the team.
-                with contextlib.suppress(PlanSubmitted, InUseChanged), transaction.atomic():
+                with (
+                    contextlib.suppress(PlanSubmitted, InUseChanged, NotAnyMore),
+                    transaction.atomic(),
+                ):
                     apply(ledger_import, by=ledger_import.created_by, replacing=None)
     except Exception:
         log.exception("Ledger import %s could not be saved", import_id)
@@ -705,7 +775,15 @@ def run(import_id: int) -> None:
 
 
 def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
-    """The account totals and the counts: the import is then read, for review."""
+    """The account totals and the counts: the import is then read, for review.
+
+    The import's total is the sum of its accounts as saved, to the cent, so that
+    every list of its accounts adds up to it.
+    """
+    rounded = {
+        account: (amount.quantize(CENT, rounding=ROUND_HALF_UP), rows, name)
+        for account, (amount, rows, name) in reading.totals.items()
+    }
     ledger_import.totals.all().delete()
     LedgerAccountTotal.objects.bulk_create(
         (
@@ -713,10 +791,10 @@ def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
                 ledger_import=ledger_import,
                 account=account,
                 name=name,
-                amount_eur=amount.quantize(Decimal("0.01")),
+                amount_eur=amount,
                 rows=rows,
             )
-            for account, (amount, rows, name) in reading.totals.items()
+            for account, (amount, rows, name) in rounded.items()
         ),
         batch_size=1000,
     )
@@ -726,7 +804,7 @@ def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
     ledger_import.other_years = {
         str(year): count for year, count in sorted(reading.other_years.items())
     }
-    ledger_import.total_eur = reading.total.quantize(Decimal("0.01"))
+    ledger_import.total_eur = sum((entry[0] for entry in rounded.values()), Decimal(0))
     ledger_import.progress = 1
     ledger_import.finished_at = ledger_import.touched_at = timezone.now()
     ledger_import.state = ImportState.REVIEW
@@ -807,6 +885,12 @@ class InUseChanged(Exception):
     )
 
 
+class NotAnyMore(Exception):
+    """The import changed since the page was shown: another tab used or discarded it."""
+
+    message = gettext_noop("That cannot be done to this import any more.")
+
+
 ANY = object()
 
 
@@ -814,13 +898,16 @@ def apply(ledger_import: LedgerImport, *, by, replacing: object = ANY) -> None:
     """Make this import the year's ledger, setting aside the one before, and recompute.
 
     ``replacing``: the id of the import in use that the team compared this one
-    with (None: none was). Raises InUseChanged when another is in use now, and
-    PlanSubmitted when the plan is frozen.
+    with (None: none was). Raises InUseChanged when another is in use now,
+    NotAnyMore when this one is no longer waiting to be used (another tab used
+    or discarded it), and PlanSubmitted when the plan is frozen.
     """
     plan = ledger_import.plan
     with transaction.atomic():
         ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         ensure_editable(plan)
+        if _state_now(ledger_import) != ImportState.REVIEW:
+            raise NotAnyMore
         in_use = LedgerImport.objects.filter(
             plan=plan, year=ledger_import.year, state=ImportState.APPLIED
         ).exclude(pk=ledger_import.pk)
@@ -863,22 +950,37 @@ def _remember_accounts(ledger_import: LedgerImport, *, by) -> None:
 
 
 def discard(ledger_import: LedgerImport) -> None:
-    """Forget an import that is not in use, and its file."""
-    if ledger_import.state == ImportState.APPLIED:
-        raise ValueError("An import in use is replaced, not discarded.")
+    """Forget an import that is not in use nor being read, and its file.
+
+    Raises NotAnyMore when, under the plan's lock, it turns out to be in use or
+    being read: another tab may have put it in use since this one looked.
+    """
     stored = ledger_import.file
     with transaction.atomic():
+        ActionPlan.objects.select_for_update().filter(pk=ledger_import.plan_id).first()
+        state = _state_now(ledger_import)
+        if state is None or state in {
+            ImportState.APPLIED,
+            ImportState.QUEUED,
+            ImportState.RUNNING,
+        }:
+            raise NotAnyMore
         ledger_import.delete()
         discard_file(stored)
+
+
+def _state_now(ledger_import: LedgerImport) -> str | None:
+    return LedgerImport.objects.filter(pk=ledger_import.pk).values_list("state", flat=True).first()
 
 
 def recompute(plan: ActionPlan, year: int) -> None:
     """The year's ledger spend per category, from the applied import and the mapping.
 
     A category keeps its own factor and justification across recomputations.
-    Hand-entered spend of a category the ledger has no spend for stays; a
-    category whose mapped accounts net to zero or less (credit notes) has no
-    spend from the ledger.
+    Hand-entered spend of a category the ledger has no spend for stays; spend
+    the ledger replaced is kept aside and comes back when the ledger has none
+    for the category any more. A category whose mapped accounts net to zero or
+    less (credit notes) has no spend from the ledger.
     """
     applied = LedgerImport.objects.filter(plan=plan, year=year, state=ImportState.APPLIED).first()
     sums: dict[int, Decimal] = defaultdict(Decimal)
@@ -899,7 +1001,7 @@ def recompute(plan: ActionPlan, year: int) -> None:
         }
         for category_id, row in existing.items():
             if row.source == SpendSource.LEDGER and sums.get(category_id, 0) <= 0:
-                row.delete()
+                _back_to_hand(row)
         for category_id, amount in sums.items():
             if amount <= 0:
                 continue
@@ -913,8 +1015,19 @@ def recompute(plan: ActionPlan, year: int) -> None:
                     source=SpendSource.LEDGER,
                 )
             elif row.amount_eur != amount or row.source != SpendSource.LEDGER:
+                if row.source == SpendSource.MANUAL:
+                    row.hand_amount_eur = row.amount_eur
                 row.amount_eur, row.source = amount, SpendSource.LEDGER
-                row.save(update_fields=["amount_eur", "source", "updated_at"])
+                row.save(update_fields=["amount_eur", "source", "hand_amount_eur", "updated_at"])
+
+
+def _back_to_hand(row: CategorySpend) -> None:
+    """A category the ledger no longer has spend for: what was entered by hand comes back."""
+    if row.hand_amount_eur is None:
+        row.delete()
+        return
+    row.amount_eur, row.source, row.hand_amount_eur = row.hand_amount_eur, SpendSource.MANUAL, None
+    row.save(update_fields=["amount_eur", "source", "hand_amount_eur", "updated_at"])
 
 
 @dataclass

@@ -88,6 +88,12 @@ class ColumnsForm(forms.Form):
         if not self.initial.get("vat_rate"):
             self.initial["vat_rate"] = Decimal("24") if year <= 2024 else Decimal("25.5")
 
+    def clean_vat_rate(self):
+        written = self.data.get(self.add_prefix("vat_rate"), "")
+        if "e" in written.lower():
+            raise forms.ValidationError(_("Write the rate as a number, such as 25,5."))
+        return self.cleaned_data["vat_rate"]
+
     @property
     def column_fields(self):
         return [self[name] for name in self.SELECTS[:4]]
@@ -127,8 +133,23 @@ class ColumnsForm(forms.Form):
                 )
                 % {"name": amount},
             )
-        if mode == VatMode.SUBTRACT and not data.get(LedgerColumn.VAT):
+        elif kind == AmountKind.WITHOUT_VAT and mode in {VatMode.SUBTRACT, VatMode.RATE}:
+            self.add_error(
+                "vat_mode",
+                _(
+                    "The name “%(name)s” says the amounts are without VAT: VAT cannot be taken "
+                    "out of them again."
+                )
+                % {"name": amount},
+            )
+        vat = data.get(LedgerColumn.VAT)
+        if mode == VatMode.SUBTRACT and not vat:
             self.add_error(LedgerColumn.VAT, _("Choose the column of the VAT."))
+        elif mode == VatMode.SUBTRACT and self.kinds.get(vat) != AmountKind.VAT:
+            self.add_error(
+                LedgerColumn.VAT,
+                _("“%(name)s” does not look like each row's VAT in euros.") % {"name": vat},
+            )
         if mode == VatMode.RATE and data.get("vat_rate") is None and "vat_rate" not in self.errors:
             self.add_error("vat_rate", _("Give the VAT rate."))
 

@@ -6,7 +6,8 @@ that appear or disappear and the largest changes; putting it in use is then a
 deliberate click. An import is put in use as soon as it has been read only when
 it replaces nothing and nothing about it looks wrong: no row refused, a total
 above zero and within a fifth of the spend entered by hand, VAT not taken out
-at a rate, and most rows dated in the year chosen.
+at a rate, a date column chosen and most rows dated in the year chosen, which
+is the plan's year.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +18,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import CategorySpend, ImportState, LedgerImport, SpendSource, VatMode
+from .models import (
+    CategorySpend,
+    ImportState,
+    LedgerColumn,
+    LedgerImport,
+    SpendSource,
+    VatMode,
+)
 
 DRIFT = Decimal("0.2")  # a total this much away from the one before is flagged
 LISTED = 10
@@ -91,6 +99,22 @@ class Review:
                     "medicines, books, transport) make the amounts only approximate."
                 )
                 % {"rate": number_format(found.vat_rate, 1)}
+            )
+        if LedgerColumn.DATE not in found.columns:
+            warnings.append(
+                _(
+                    "No date column was chosen, so rows of every year are summed as purchases "
+                    "of %(year)s."
+                )
+                % {"year": found.year}
+            )
+        if found.year != found.plan.spend_year:
+            warnings.append(
+                _(
+                    "The plan's analysis is of %(plan_year)s: putting this import of %(year)s in "
+                    "use moves the analysis to %(year)s."
+                )
+                % {"plan_year": found.plan.spend_year, "year": found.year}
             )
         other_years = sum(found.other_years.values())
         if other_years > found.rows_read:

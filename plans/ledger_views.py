@@ -171,13 +171,17 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
             except PlanSubmitted as error:
                 messages.error(request, error.message)
                 return back
-            except ledger.InUseChanged as error:
+            except (ledger.InUseChanged, ledger.NotAnyMore) as error:
                 messages.error(request, _(error.message))
                 return back
             messages.success(request, _("The import is in use and the analysis updated."))
             return redirect("plans:ledger_accounts", participation=found.pk)
         if action == "discard" and chosen.state != ImportState.APPLIED and not chosen.is_working:
-            ledger.discard(chosen)
+            try:
+                ledger.discard(chosen)
+            except ledger.NotAnyMore as error:
+                messages.error(request, _(error.message))
+                return back
             messages.success(request, _("The import has been discarded. Nothing was changed."))
             return redirect("plans:ledger", participation=found.pk)
         if action == "restart" and ledger.stalled(chosen):

@@ -330,6 +330,17 @@ class CategorySpend(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=SpendSource.choices, default=SpendSource.MANUAL
     )
+    hand_amount_eur = models.DecimalField(
+        _("spend entered by hand (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Kept while the purchase ledger's spend stands in for it, and back in use if the "
+            "ledger has no spend for the category any more."
+        ),
+    )
     factor_override = models.DecimalField(
         _("own factor (kg CO2e per euro)"),
         max_digits=12,

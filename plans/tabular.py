@@ -154,12 +154,13 @@ class CsvTable(Table):
         self.size = _size(binary)
         _refuse_utf16(binary)
         self.encoding = detect_encoding(binary)
-        binary.readline()
-        first_end = binary.tell()
-        binary.seek(0)
         self.text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         first = self.text.readline()
-        self.delimiter = sniff_delimiter(first)
+        hint = _separator_hint(first)
+        before = 1 if hint else 0  # Excel's "sep=;" line above the header
+        if hint:
+            first = self.text.readline()
+        self.delimiter = hint or sniff_delimiter(first)
         self.lines = iter(self.text)
         reader = csv.reader(itertools.chain([first], self.lines), delimiter=self.delimiter)
         try:
@@ -168,14 +169,16 @@ class CsvTable(Table):
             raise TableError(gettext_noop("The file is empty.")) from None
         except csv.Error as error:
             raise TableError(gettext_noop("The first row cannot be read as CSV.")) from error
-        self.line = reader.line_num
+        self.line = reader.line_num + before
         _check_header(self.header)
         _check_separator(self.header, first)
+        if self.encoding != "utf-8-sig":
+            _refuse_mixed_encodings(first)
         # Bytes can be split as they are where the header took one line ending in \n:
         # ; , and tab are single bytes that no multi-byte UTF-8 character contains.
-        self.header_end = None
-        if self.line == 1 and first.endswith("\n"):
-            self.header_end = first_end
+        self.header_lines = None
+        if reader.line_num == 1 and first.endswith("\n"):
+            self.header_lines = 1 + before
 
     def raw_batches(self):
         """Blocks of about a megabyte split into lines of bytes, decoded only where needed:
@@ -185,14 +188,16 @@ class CsvTable(Table):
         would be thousands of lists alive together, which sets off Python's
         garbage collector again and again.
         """
-        if self.header_end is None:
+        if self.header_lines is None:
             yield from super().raw_batches()
             return
         # The BOM is behind, in the header: the rest is plain UTF-8.
         self.raw_encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         binary = self.binary
         self.text.detach()
-        binary.seek(self.header_end)
+        binary.seek(0)
+        for _line in range(self.header_lines):
+            binary.readline()
         delimiter = self.delimiter.encode()
         even = _EvenRows(delimiter, len(self.header))
         line = self.line + 1  # the number of the next line
@@ -225,7 +230,8 @@ class CsvTable(Table):
                 if '"' in text:
                     reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter)
                     row = next(reader)
-                    line += reader.line_num - 1
+                    start, line = line, line + reader.line_num - 1
+                    self._check_span(row, start, line, delimiter)
                     if any(cell.strip() for cell in row):
                         yield line, row
                 elif text.strip(blank):
@@ -248,7 +254,8 @@ class CsvTable(Table):
                     lines = (chunk.decode(encoding) for chunk in itertools.chain([data], source))
                     reader = csv.reader(lines, delimiter=delimiter)
                     row = next(reader)
-                    line += reader.line_num - 1
+                    start, line = line, line + reader.line_num - 1
+                    self._check_span(row, start, line, delimiter)
                     yield line, [[cell.encode(encoding) for cell in row]], None, False
                 else:
                     yield line, [data.rstrip(b"\r\n")], separator, False
@@ -261,6 +268,24 @@ class CsvTable(Table):
             ) from error
         finally:
             self.line = line
+
+    def _check_span(self, row: list[str], start: int, end: int, delimiter: str) -> None:
+        """A quoted field may hold a line break, but not whole lines of the file: a quote
+        left open (``"Iso kone;…``) would take every line up to the next quote as one
+        field, and their amounts would be lost without a trace."""
+        if end == start:
+            return
+        separators = len(self.header) - 1
+        if any("\n" in cell and cell.count(delimiter) >= separators for cell in row):
+            raise TableError(
+                gettext_noop(
+                    "A quotation mark opened on line %(start)s closes only on line %(end)s, so "
+                    "the lines in between would be read as one field. Remove the quotation mark "
+                    "or close it in the file, and upload it again."
+                ),
+                start=start,
+                end=end,
+            )
 
     def progress(self) -> float | None:
         return min(self.binary.tell() / self.size, 1.0) if self.size else None
@@ -307,12 +332,22 @@ class XlsxTable(Table):
         self.line = 1
 
     def rows(self):
-        for line, row in enumerate(self.values, start=2):
-            self.line = line
-            cells = ["" if cell is None else _cell_text(cell) for cell in row]
-            if not any(cells):
-                continue
-            yield line, cells
+        line = 2  # the row being read, whether openpyxl or a cell's text fails
+        try:
+            for row in self.values:
+                self.line = line
+                cells = ["" if cell is None else _cell_text(cell) for cell in row]
+                if any(cells):
+                    yield line, cells
+                line += 1
+        except Exception as error:  # a cell its writer got wrong: openpyxl raises many kinds
+            raise TableError(
+                gettext_noop(
+                    "Row %(line)s of the spreadsheet cannot be read. Open the file in Excel, save "
+                    "it again and upload it."
+                ),
+                line=line,
+            ) from error
 
     def progress(self) -> float | None:
         # The rows come out of a compressed part, so the file offset says little;
@@ -365,6 +400,42 @@ def _cell_text(cell) -> str:
 def _check_header(header: list[str]) -> None:
     if not any(header):
         raise TableError(gettext_noop("The first row must name the columns."))
+    seen: set[str] = set()
+    for name in filter(None, header):
+        if name in seen:
+            raise TableError(
+                gettext_noop(
+                    "The first row names the column “%(name)s” twice. Rename one of them in the "
+                    "file and upload it again."
+                ),
+                name=name[:80],
+            )
+        seen.add(name)
+
+
+def _separator_hint(first: str) -> str | None:
+    """The separator of Excel's "sep=;" line, which it writes above the header."""
+    line = first.lstrip("\ufeff").rstrip("\r\n")
+    if line.lower().startswith("sep=") and len(line) == 5 and line[4] in DELIMITERS:
+        return line[4]
+    return None
+
+
+def _refuse_mixed_encodings(first: str) -> None:
+    """A header that is UTF-8 read as Windows-1252 ("TositepÃ¤ivÃ¤"): the file is not all
+    UTF-8, so its parts are in two encodings and its names would come out garbled."""
+    try:
+        recoded = first.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return
+    if recoded != first:
+        raise TableError(
+            gettext_noop(
+                "The file mixes two character encodings (UTF-8 and Windows-1252), so its names "
+                "would come out garbled. Save it as “CSV UTF-8” (in Excel: Save as → CSV UTF-8) "
+                "or as an Excel workbook (.xlsx), and upload it again."
+            )
+        )
 
 
 def _refuse_utf16(binary: BinaryIO) -> None:
