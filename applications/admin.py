@@ -29,6 +29,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from academy.models import Cohort, User
+from academy.spreadsheets import ExportForm, SpreadsheetCSV
 
 from . import answers, decisions, interviews, services
 from .models import (
@@ -45,7 +46,7 @@ from .models import (
     Score,
     StateChange,
 )
-from .resources import ApplicationResource, ExportForm, SpreadsheetCSV
+from .resources import ApplicationResource
 
 
 def with_scores(queryset: QuerySet) -> QuerySet:

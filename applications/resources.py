@@ -1,12 +1,9 @@
 """The export of every application's answers, for spreadsheets (django-import-export)."""
 
 from django.db.models import QuerySet
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.formats.base_formats import CSV
-from import_export.forms import SelectableFieldsExportForm
 
 from academy.models import HELSINKI, OrganisationKind, TeamRole
 from academy.spreadsheets import neutralise
@@ -17,21 +14,6 @@ from .models import Application, ApplicationState
 
 def _helsinki(value) -> str:
     return value.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
-class SpreadsheetCSV(CSV):
-    """CSV that Excel opens as it is in Finland: semicolons, and a BOM that says UTF-8."""
-
-    def export_data(self, dataset, **kwargs) -> str:
-        return "\ufeff" + super().export_data(dataset, delimiter=";", **kwargs)
-
-
-class ExportForm(SelectableFieldsExportForm):
-    """The columns to export, labelled with their headings in the staff member's language."""
-
-    def _get_field_label(self, resource, field_name: str) -> str:
-        field = resource.fields.get(field_name)
-        return capfirst(str(field.column_name)) if field else field_name
 
 
 class ApplicationResource(resources.ModelResource):

@@ -15,8 +15,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
-from academy.spreadsheets import neutralise
-from applications.resources import ExportForm, SpreadsheetCSV
+from academy.spreadsheets import ExportForm, SpreadsheetCSV, neutralise
 
 from . import services
 from .models import Attendance, Material, RecordingRequest, Session, SessionState
