@@ -143,9 +143,8 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
             s.organisation_id: s for s in assignment.submissions.select_related("assignment")
         }
         files = dict(
-            SubmittedFile.objects.filter(
-                submission__assignment=assignment, replaced_at__isnull=True, removed_at__isnull=True
-            )
+            SubmittedFile.objects.current()
+            .filter(submission__assignment=assignment)
             .values("submission__organisation_id")
             .annotate(count=Count("pk"))
             .values_list("submission__organisation_id", "count")

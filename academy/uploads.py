@@ -406,17 +406,27 @@ def _check_office_open_xml(upload: Any, file_type: FileType, extension: str, sca
     if "[content_types].xml" not in names or main_part not in names:
         raise _mismatch(file_type, extension)
     if any(name.rpartition("/")[2] == "vbaproject.bin" for name in names):
-        raise ValidationError(
-            _(
-                "The document contains macros, which are not accepted. "
-                "Save it as a document without macros and upload it again."
-            ),
-            code="active_content",
-        )
+        raise _macros()
+
+
+# Where an OpenDocument file keeps its macros: Basic libraries, and scripts in
+# other languages (Scripts/python/, Scripts/javascript/, ...).
+OPEN_DOCUMENT_MACRO_FOLDERS = ("basic/", "scripts/")
+
+
+def _macros() -> ValidationError:
+    return ValidationError(
+        _(
+            "The document contains macros, which are not accepted. "
+            "Save it as a document without macros and upload it again."
+        ),
+        code="active_content",
+    )
 
 
 def _check_open_document(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
-    """An OpenDocument file: a ZIP whose first member, mimetype, names the document's kind."""
+    """An OpenDocument file: a ZIP whose first member, mimetype, names the document's kind,
+    and no macros."""
     names = _zip_members(upload, file_type, extension, scan)
     expected = OPEN_DOCUMENT_MIMETYPES[file_type.key]
     if not names or names[0] != "mimetype":
@@ -429,6 +439,8 @@ def _check_open_document(upload: Any, file_type: FileType, extension: str, scan:
         raise _mismatch(file_type, extension) from error
     if mimetype != expected:
         raise _mismatch(file_type, extension)
+    if any(name.lower().startswith(OPEN_DOCUMENT_MACRO_FOLDERS) for name in names):
+        raise _macros()
 
 
 def _looks_like_utf16(head: bytes) -> bool:

@@ -85,6 +85,17 @@ class Assignment(models.Model):
     def max_bytes(self) -> int:
         return self.max_size_mb * MEGABYTE
 
+    def cutoff_for(self, due_at: dt.datetime) -> dt.datetime | None:
+        """The last instant to submit work due at ``due_at``: none, or the cut-off, never
+        before that due date (an organisation given more time keeps it)."""
+        return None if self.cutoff_at is None else max(self.cutoff_at, due_at)
+
+    def is_open_at(self, now: dt.datetime, *, due_at: dt.datetime | None = None) -> bool:
+        """Whether work due at ``due_at`` (the pre-assignment's own due date unless
+        given) can still be submitted at ``now``."""
+        cutoff = self.cutoff_for(due_at or self.due_at)
+        return cutoff is None or now <= cutoff
+
 
 class Template(models.Model):
     """A file for participants to download and fill in: a form, a spreadsheet, a slide base."""
@@ -166,18 +177,20 @@ class Submission(models.Model):
 
     @property
     def cutoff_at(self) -> dt.datetime | None:
-        """The last instant to submit: none, or the cut-off, never before this due date."""
-        cutoff = self.assignment.cutoff_at
-        if cutoff is None:
-            return None
-        return max(cutoff, self.due_at)
+        return self.assignment.cutoff_for(self.due_at)
 
     @property
     def is_final(self) -> bool:
         return self.state == SubmissionState.FINAL
 
     def is_open_at(self, now: dt.datetime) -> bool:
-        return self.cutoff_at is None or now <= self.cutoff_at
+        return self.assignment.is_open_at(now, due_at=self.due_at)
+
+
+class SubmittedFileQuerySet(models.QuerySet):
+    def current(self) -> "SubmittedFileQuerySet":
+        """The files a submission holds now: neither replaced by a new version nor removed."""
+        return self.filter(replaced_at__isnull=True, removed_at__isnull=True)
 
 
 class SubmittedFile(models.Model):
@@ -200,6 +213,8 @@ class SubmittedFile(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = SubmittedFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submitted file")

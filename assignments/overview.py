@@ -56,8 +56,7 @@ def status_of(
     if submission is not None and submission.state == SubmissionState.FINAL:
         code = Standing.SUBMITTED_LATE if submission.is_late else Standing.SUBMITTED
     elif now > due:
-        cutoff = submission.cutoff_at if submission else assignment.cutoff_at
-        code = Standing.CLOSED if cutoff is not None and now > cutoff else Standing.OVERDUE
+        code = Standing.OVERDUE if (submission or assignment).is_open_at(now) else Standing.CLOSED
     else:
         code = Standing.IN_PROGRESS if files else Standing.NOT_STARTED
     return Status(assignment, submission, code, due, files)
@@ -72,7 +71,5 @@ def pre_assignment_status(participation: Participation, *, now: dt.datetime) -> 
             assignment=assignment, organisation_id=participation.organisation_id
         ).first()
         if submission is not None:
-            files = submission.files.filter(
-                replaced_at__isnull=True, removed_at__isnull=True
-            ).count()
+            files = submission.files.current().count()
     return status_of(assignment, submission, now=now, files=files)

@@ -58,9 +58,7 @@ class AssignmentReminder(ReminderRule):
             "title": obj.assignment.title,
             "organisation": obj.organisation.name,
             "due_at": obj.due_at,
-            "cutoff_at": max(obj.assignment.cutoff_at, obj.due_at)
-            if obj.assignment.cutoff_at
-            else None,
+            "cutoff_at": obj.assignment.cutoff_for(obj.due_at),
             "url": absolute_url("assignments:submission", participation=obj.pk),
             "contact_email": obj.cohort.contact_email,
         }

@@ -18,6 +18,7 @@ from academy.markdown import plain_text
 from academy.models import HELSINKI, Membership, Organisation, Participation
 from academy.uploads import FILE_TYPES
 from notifications.services import queue_email
+from workshops.models import Session, SessionKind, SessionState
 
 from .models import (
     Assignment,
@@ -73,8 +74,6 @@ def mark_sent(assignment: Assignment) -> None:
 
 def send_on_its_own(assignment: Assignment) -> int:
     """For a pre-assignment written after the kick-off invitation went: one mail per member."""
-    from workshops.models import Session, SessionKind, SessionState
-
     if assignment.sent_at is not None:
         # With the kick-off invitation, or on its own already: everyone has it.
         raise SubmissionError(
@@ -155,8 +154,8 @@ def upload(submission: Submission, upload, *, by, now: dt.datetime, replaces=Non
         if replaces is not None:
             previous = (
                 SubmittedFile.objects.select_for_update()
-                .filter(pk=replaces, submission=locked, replaced_at__isnull=True)
-                .filter(removed_at__isnull=True)
+                .current()
+                .filter(pk=replaces, submission=locked)
                 .first()
             )
             if previous is None:
@@ -181,7 +180,7 @@ def upload(submission: Submission, upload, *, by, now: dt.datetime, replaces=Non
 def _refuse_a_second_file_of_the_same_name(submission: Submission, name: str) -> None:
     """Two current files of one name could not be told apart in the list, nor in the zip."""
     wanted = unicodedata.normalize("NFC", name or "").strip().casefold()
-    current = submission.files.filter(replaced_at__isnull=True, removed_at__isnull=True)
+    current = submission.files.current()
     for item in current.select_related("file"):
         if item.file.original_name.casefold() == wanted:
             raise ValidationError(
@@ -198,9 +197,7 @@ def remove(submission: Submission, file_id: int, *, now: dt.datetime) -> Submitt
     """Take a file out of the submission; it stays in the history."""
     with transaction.atomic():
         locked = _locked(submission, now)
-        found = SubmittedFile.objects.filter(
-            pk=file_id, submission=locked, replaced_at__isnull=True, removed_at__isnull=True
-        ).first()
+        found = SubmittedFile.objects.current().filter(pk=file_id, submission=locked).first()
         if found is None:
             raise SubmissionError(_("That file has been replaced or removed already."))
         found.removed_at = now
@@ -211,7 +208,7 @@ def remove(submission: Submission, file_id: int, *, now: dt.datetime) -> Submitt
 def finalise(submission: Submission, *, by, now: dt.datetime) -> Submission:
     with transaction.atomic():
         locked = _locked(submission, now)
-        if not locked.files.filter(replaced_at__isnull=True, removed_at__isnull=True).exists():
+        if not locked.files.current().exists():
             raise SubmissionError(_("Add at least one file before submitting."))
         locked.state = SubmissionState.FINAL
         locked.submitted_at = now
@@ -343,9 +340,7 @@ def give_feedback(submission: Submission, *, author, text: str, files=()) -> Fee
 def current_files():
     return Prefetch(
         "files",
-        queryset=SubmittedFile.objects.filter(
-            replaced_at__isnull=True, removed_at__isnull=True
-        ).select_related("file"),
+        queryset=SubmittedFile.objects.current().select_related("file"),
         to_attr="current_files",
     )
 
@@ -397,7 +392,3 @@ def final_submissions_zip(assignment: Assignment):
                         target.write(chunk)
     archive.seek(0)
     return archive
-
-
-def validation_message(error: ValidationError) -> str:
-    return " ".join(error.messages)

@@ -66,7 +66,7 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
         else []
     )
     status = status_of(assignment, existing, now=now, files=len(files))
-    cutoff = existing.cutoff_at if existing else assignment.cutoff_at
+    cutoff = assignment.cutoff_for(status.due_at)
     late_until = cutoff if cutoff is not None and cutoff > status.due_at else None
     return render(
         request,
@@ -83,14 +83,10 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
             "replace_error": replace_error,
             "late_until": late_until,
             "is_member": member,
-            "open": existing.is_open_at(now) if existing else _open(assignment, now),
+            "open": (existing or assignment).is_open_at(now),
             "final": existing is not None and existing.is_final,
         },
     )
-
-
-def _open(assignment: Assignment, now) -> bool:
-    return assignment.cutoff_at is None or now <= assignment.cutoff_at
 
 
 def _replaces(request) -> int | None:

@@ -1147,17 +1147,3 @@ def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:
                 params={"count": changed},
             )
     return changed
-
-
-def working_import(plan: ActionPlan) -> LedgerImport | None:
-    """The latest import still being chosen, read or reviewed."""
-    return (
-        plan.ledger_imports.filter(
-            Q(state=ImportState.UPLOADED)
-            | Q(state=ImportState.QUEUED)
-            | Q(state=ImportState.RUNNING)
-            | Q(state=ImportState.REVIEW)
-        )
-        .order_by("-created_at")
-        .first()
-    )

@@ -21,6 +21,7 @@ from notifications.services import queue_email
 
 from .calendar import invitation_calendar, location
 from .models import Attendance, RecordingRequest, Session, SessionKind, SessionState
+from .signals import invitation_parts, session_published
 
 
 class SessionError(Exception):
@@ -60,12 +61,8 @@ def publish(session: Session, *, now: dt.datetime | None = None) -> int:
             locked.state = SessionState.PUBLISHED
             locked.published_at = now
             locked.save(update_fields=["state", "published_at"])
-        mailing = Mailing(locked, first_publication=first_publication)
         sent = sync_invitations(locked, first_publication=first_publication)
-        if mailing.assignment is not None:
-            from assignments.services import mark_sent
-
-            mark_sent(mailing.assignment)
+        session_published.send(Session, session=locked, first_publication=first_publication)
     session.refresh_from_db()
     return sent
 
@@ -117,8 +114,8 @@ def sync_invitations(
 ) -> int:
     """Invite whoever has not yet had the session's current version. Call in a transaction.
 
-    The kick-off's invitation carries the pre-assignment: at the kick-off's first
-    publication, and to anyone invited later once the pre-assignment has gone out.
+    What other parts of the programme add to an invitation comes from the receivers
+    of ``invitation_parts``: the kick-off's carries the pre-assignment.
     """
     if session.state != SessionState.PUBLISHED:
         return 0
@@ -182,14 +179,14 @@ class Mailing:
                 "organisation_id", "pk"
             )
         )
-        self.assignment = None
-        if session.kind == SessionKind.KICKOFF:
-            from assignments.models import Assignment
-
-            found = Assignment.objects.filter(cohort_id=session.cohort_id).first()
-            if found is not None and (found.sent_at is not None or first_publication):
-                self.assignment = found
-        self.assignments: dict[tuple[int, str], dict] = {}
+        self.parts = [
+            part
+            for _receiver, part in invitation_parts.send(
+                Session, session=session, first_publication=first_publication
+            )
+            if part is not None
+        ]
+        self.part_contexts: dict[tuple[int, str], dict] = {}
         self.changes: list[str] = []
         self.previous: dict = {}
 
@@ -233,15 +230,13 @@ class Mailing:
             if moved and self.previous.get("starts_at") and self.previous.get("ends_at"):
                 context["previous_starts_at"] = self.previous["starts_at"]
                 context["previous_ends_at"] = self.previous["ends_at"]
-        if purpose == "session_invitation" and self.assignment is not None:
-            from assignments.services import assignment_context
-
+        if purpose == "session_invitation" and self.parts:
             key = (attendance.organisation_id, language)
-            if key not in self.assignments:
-                self.assignments[key] = assignment_context(
-                    self.assignment, attendance.organisation, language
-                )
-            context["assignment"] = self.assignments[key]
+            if key not in self.part_contexts:
+                self.part_contexts[key] = {}
+                for part in self.parts:
+                    self.part_contexts[key].update(part(attendance.organisation, language))
+            context.update(self.part_contexts[key])
         queue_email(
             purpose,
             user.email,

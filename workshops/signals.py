@@ -1,11 +1,29 @@
-"""Joining a team or a cohort brings invitations to what is ahead; leaving a team ends them."""
+"""What a session tells the rest of the programme, and what workshops hears from the core.
+
+Joining a team or a cohort brings invitations to what is ahead; leaving a team
+ends them. Other apps add to a session's invitations, or act when one is
+published, through the two signals below, so that workshops need not know them.
+"""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
-from academy.models import Membership, Participation
+from academy.files import discard
+from academy.models import Membership, Participation, StoredFile
+
+invitation_parts = Signal()
+"""Sent (``session``, ``first_publication``) before a session's mails are written.
+
+A receiver returns None, or a function of (organisation, language) that returns
+a dict added to the context of each invitation of that organisation's people in
+that language; it is called once per organisation and language.
+"""
+
+session_published = Signal()
+"""Sent (``session``, ``first_publication``) when a session has been published and
+its invitations queued, in the same transaction."""
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="workshops.invite_new_member")
@@ -61,9 +79,6 @@ def forget_withdrawn_organisation(sender, instance: Participation, **kwargs):
 @receiver(post_delete, sender="workshops.Material", dispatch_uid="workshops.discard_material_file")
 def discard_material_file(sender, instance, **kwargs):
     if instance.file_id:
-        from academy.files import discard
-        from academy.models import StoredFile
-
         stored = StoredFile.objects.filter(pk=instance.file_id).first()
         if stored is not None:
             discard(stored)

@@ -46,13 +46,14 @@ def office_open_xml(main_part: str, **extra: bytes) -> bytes:
     )
 
 
-def open_document(mimetype: str) -> bytes:
+def open_document(mimetype: str, **extra: bytes) -> bytes:
     return archive(
         {
             "mimetype": mimetype.encode(),
             "content.xml": b'<?xml version="1.0"?><office:document-content/>',
             "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
         }
+        | extra
     )
 
 
@@ -260,6 +261,31 @@ def test_an_office_document_with_macros_is_refused(name, main_part):
     folder = main_part.partition("/")[0]
     content = office_open_xml(main_part, **{f"{folder}/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
     assert refusal(name, content).code == "active_content"
+
+
+@pytest.mark.parametrize(
+    ("name", "mimetype", "member"),
+    [
+        ("makro.odt", "text", "Basic/Standard/Module1.xml"),
+        ("makro.ods", "spreadsheet", "Basic/script-lc.xml"),
+        ("makro.odp", "presentation", "Scripts/python/run.py"),
+        ("makro.odt", "text", "scripts/javascript/run.js"),
+    ],
+)
+def test_an_open_document_with_macros_is_refused(name, mimetype, member):
+    content = open_document(f"application/vnd.oasis.opendocument.{mimetype}", **{member: b"x"})
+    refused = refusal(name, content)
+    assert refused.code == "active_content"
+    assert "The document contains macros" in message(refused)
+
+
+def test_an_open_document_with_toolbar_settings_is_accepted():
+    content = open_document(
+        "application/vnd.oasis.opendocument.text",
+        **{"Configurations2/toolbar/custom.xml": b"<t/>", "Pictures/basic.png": b"x"},
+    )
+    checked = check_upload(SimpleUploadedFile("ohje.odt", content), allowed=["odt"], max_bytes=MB)
+    assert checked.file_type == FILE_TYPES["odt"]
 
 
 @pytest.mark.parametrize(
