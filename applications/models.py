@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from academy.business_id import validate_business_id
 from academy.models import Cohort, OrganisationKind, TeamRole
+from academy.templatetags.academy_tags import helsinki_range
 
 # The roles the form requires; the other roles are recommended. One person may
 # hold several roles, as in a small organisation one often does.
@@ -531,8 +532,6 @@ class InterviewSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        from academy.templatetags.academy_tags import helsinki_range
-
         return helsinki_range(self.starts_at, self.ends_at)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from academy.links import absolute_url
 from academy.models import Cohort, OrganisationKind
+from academy.templatetags.academy_tags import helsinki
 from notifications.services import queue_email
 
 from . import answers
@@ -89,8 +90,6 @@ def duplicate_message(cohort: Cohort) -> str:
 
 
 def closed_message(application: Application) -> str:
-    from academy.templatetags.academy_tags import helsinki
-
     return _("The application period closed at %(deadline)s.") % {
         "deadline": helsinki(application.deadline)
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from academy.files import store
 from academy.models import Organisation, Participation
-from academy.uploads import FILE_TYPES, type_choices
+from academy.uploads import FILE_TYPES, check_upload, type_choices
 
 from . import services
 from .models import Assignment, Feedback, Submission, SubmittedFile, Template
@@ -234,8 +234,6 @@ class SubmissionAdminForm(forms.ModelForm):
         if data.get("feedback_file") and not data.get("feedback_text"):
             self.add_error("feedback_text", _("Write a few words to go with the file."))
         if upload := data.get("feedback_file"):
-            from academy.uploads import check_upload
-
             try:
                 check_upload(upload, allowed=FILE_TYPES.keys(), max_bytes=50 * 1024 * 1024)
             except forms.ValidationError as error:

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import Cohort, Organisation, Participation, StoredFile, User
+from academy.models import Cohort, Membership, Organisation, Participation, StoredFile, User
 
 
 def in_active_language(obj: models.Model, field: str) -> str:
@@ -1007,8 +1007,6 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 
     def owned_by_a_member(self) -> "ActionItemQuerySet":
         """Items whose owner is still on the team of the plan's organisation."""
-        from academy.models import Membership
-
         return self.filter(
             models.Exists(
                 Membership.objects.filter(

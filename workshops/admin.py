@@ -15,6 +15,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
+from academy.models import HELSINKI
 from academy.spreadsheets import ExportForm, SpreadsheetCSV, neutralise
 
 from . import services
@@ -312,8 +313,6 @@ class AttendanceResource(resources.ModelResource):
         return neutralise(super().export_field(field, instance, **kwargs))
 
     def dehydrate_starts_at(self, attendance: Attendance) -> str:
-        from academy.models import HELSINKI
-
         return attendance.session.starts_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M")
 
     @staticmethod
