@@ -192,7 +192,7 @@ class MappingForm(forms.Form):
         for row in rows:
             account = row.total.account
             self.fields[field_name(account)] = forms.ChoiceField(
-                label=f"{account} {row.total.name}".strip(),
+                label=account_label(row),
                 choices=choices,
                 required=False,
                 initial=chosen(row),
@@ -203,7 +203,10 @@ class MappingForm(forms.Form):
     def _add_suggestion(self, row: ledger.AccountRow) -> None:
         account = row.total.account
         self.fields[accept_name(account)] = forms.BooleanField(
-            label=_("Accept the suggestion"),
+            # Each box is named for its account and category: a list of boxes all named
+            # "Accept the suggestion" tells a screen reader's user nothing.
+            label=_("Accept the suggestion “%(category)s” for account %(account)s")
+            % {"category": self.labels[row.suggestion], "account": account_label(row)},
             required=False,
             widget=forms.CheckboxInput(
                 attrs={
@@ -254,6 +257,11 @@ class MappingForm(forms.Form):
             and self.cleaned_data.get(shown_name(account)) == row.suggestion
             and (self.ACCEPT_ALL in self.data or self.cleaned_data.get(accept_name(account)))
         )
+
+
+def account_label(row: ledger.AccountRow) -> str:
+    """The account's number and name, as its row shows them: "4340 Jätehuolto"."""
+    return f"{row.total.account} {row.total.name}".strip()
 
 
 def chosen(row: ledger.AccountRow) -> str:

@@ -21,6 +21,14 @@ How a keyword matches an account name:
 * Hyphenated coordination shares the head: "Puhtaanapito- ja jätehuoltopalvelut" is
   read as "puhtaanapitopalvelut ja jätehuoltopalvelut".
 * A keyword of several words matches those words as written, the last one as above.
+* A head naming goods (``GOODS``: tarvike, väline, laite, aine, ...) after a keyword
+  says the purchase is supplies for that thing. It counts for the keyword's category
+  only when one of the category's own keywords names goods ("pesutarvike",
+  "elintarvike", "atk-laite"): "Siivousvälineet" is cleaning, while "Sähkötarvikkeet"
+  (electrical supplies) is not electricity.
+* A word in the genitive followed by a word in which nothing is known says what that
+  unknown thing is for, as the first part of a compound does: "Ajoneuvojen pesu"
+  (washing of vehicles) is not vehicles, while "Ajoneuvojen polttoaineet" is fuels.
 * When a name holds several keywords, the last one decides, as the end of a compound
   says what it is: "ruokajätteet" is waste, "Puhtaanapito- ja jätehuoltopalvelut"
   waste management. A keyword inside a longer one that matches ("lämpö" in
@@ -64,13 +72,21 @@ NOT_PROCUREMENT = (
 # "sis." abbreviates "sisäinen" in finance systems' short names.
 NOT_PROCUREMENT_AS_WRITTEN = ("poistot", "poistojen", "sis")
 
-HEADS = (
-    "palvelu",
+# Heads naming goods: supplies for what the parts before them name.
+GOODS = (
     "tarvike",
     "aine",
     "tavara",
     "tuote",
     "väline",
+    "laite",
+    "medel",
+    "utrustning",
+    "tillbehör",
+)
+HEADS = (
+    *GOODS,
+    "palvelu",
     "kulu",
     "kustannus",
     "meno",
@@ -90,6 +106,7 @@ HEADS = (
     "kunnossapito",
     "ylläpito",
     "lippu",
+    "lisenssi",
     "tjänst",
     "kostnad",
     "avgift",
@@ -97,12 +114,15 @@ HEADS = (
     "köp",
     "inköp",
     "vara",
-    "medel",
+    "biljett",
+    "licens",
     "hantering",
     "energi",
     "skötsel",
     "underhåll",
     "service",
+    "licence",
+    "license",
 )
 BLOCKERS = (
     "vuokra",
@@ -136,6 +156,8 @@ _ENGLISH_ENDINGS = "s es"
 ENDINGS = frozenset(
     ["", "-", *_FINNISH_ENDINGS.split(), *_SWEDISH_ENDINGS.split(), *_ENGLISH_ENDINGS.split()]
 )
+# Finnish genitive endings: "ajoneuvo|jen pesu", "sähkö|n siirto".
+GENITIVE = frozenset(["n", "en", "den", "ten", "tten", "jen", "iden", "itten", "ien"])
 # Between the parts of a compound: nothing, a genitive (veden|puhdistus), Swedish "s"
 # (avfall|s|hantering) or a hyphen (ict-|palvelut).
 LINKS = ("", "n", "s", "-")
@@ -173,6 +195,11 @@ class _Part:
     short: bool
     endings: frozenset[str]
     phrase: tuple[str, ...] = ()  # the words before the last, for a keyword of several
+    goods: bool = False  # a head naming goods
+
+    @property
+    def is_category(self) -> bool:
+        return self.code not in (None, EXCLUDED, NO_PURCHASE)
 
 
 class _Node:
@@ -217,15 +244,18 @@ class Suggester:
     def __init__(self, categories: Iterable[ProcurementCategory]):
         self._root = _Node()
         self._words: dict[str, _Word] = {}
+        self._goods: set[str] = set()  # the categories with a keyword naming goods
         for category in categories:
             for keyword in category.keywords.splitlines():
                 self._add(keyword, category.code)
+                if names_goods(keyword):
+                    self._goods.add(category.code)
         for word in NOT_PROCUREMENT:
             self._add(word, EXCLUDED)
         for word in NOT_PROCUREMENT_AS_WRITTEN:
             self._insert(word, _Part(EXCLUDED, len(word), len(word) <= SHORT, frozenset([""])))
         for word in HEADS:
-            self._add(word, None)
+            self._add(word, None, goods=word in GOODS)
         for word in BLOCKERS:
             self._add(word, NO_PURCHASE)
 
@@ -239,12 +269,13 @@ class Suggester:
             return None
         return max(kept, key=lambda match: match.start).code or None
 
-    def _add(self, keyword: str, code: str | None) -> None:
+    def _add(self, keyword: str, code: str | None, goods: bool = False) -> None:
         words = words_of(keyword)
         if not words:
             return
         *phrase, last = words
-        part = _Part(code, len(" ".join(words)), len(last) <= SHORT, ENDINGS, tuple(phrase))
+        length = len(" ".join(words))
+        part = _Part(code, length, len(last) <= SHORT, ENDINGS, tuple(phrase), goods)
         for stem in stems(last):
             self._insert(stem, part)
 
@@ -258,7 +289,10 @@ class Suggester:
         for index, word in enumerate(words):
             read = self._with_shared_head(words, index)
             analysed = self._word(read)
+            modifier = self._modifies_unknown(words, index, read, analysed)
             for found in analysed.found:
+                if modifier and found.part.is_category:
+                    continue
                 if found.start < len(word):
                     yield _Match(
                         found.part.code,
@@ -269,6 +303,17 @@ class Suggester:
                     )
             if read == word:
                 yield from _phrases(words, index, analysed.phrase_ends)
+
+    def _modifies_unknown(self, words: list[str], index: int, read: str, analysed: _Word) -> bool:
+        """The word is in the genitive, and the word it goes with is one where nothing is known."""
+        rests = {read[found.end :] for found in analysed.found}
+        if "" in rests or not rests & GENITIVE:
+            return False
+        later = _modified(words, index)
+        if later is None:
+            return False
+        modified = self._word(self._with_shared_head(words, later))
+        return not (modified.found or modified.phrase_ends or modified.head_start == 0)
 
     def _with_shared_head(self, words: list[str], index: int) -> str:
         """A part cut off before a shared head, with the head: "poltto-" → "polttoaineet"."""
@@ -291,12 +336,15 @@ class Suggester:
         occurrences = self._occurrences(word)
         to_end = _runs_to_end(word, occurrences, lambda part: True)
         heads = _runs_to_end(word, occurrences, lambda part: part.code is None)
+        goods = _goods_to_end(word, occurrences, heads)
         known = _known_beginnings(word, occurrences)
         found, phrase_ends = [], []
         for start, ends in enumerate(occurrences):
             strong = start == 0 or word[start - 1] == "-" or known[start]
             for end, part in ends:
                 if part.code is None or not _rest_ok(word, end, part, to_end):
+                    continue
+                if self._supplies_for(part, word, end, goods):
                     continue
                 if part.phrase:
                     if start == 0:
@@ -305,6 +353,16 @@ class Suggester:
                     found.append(_Found(start, end, part, strong))
         head_start = next((k for k in range(len(word)) if heads[k]), None)
         return _Word(tuple(found), tuple(phrase_ends), head_start)
+
+    def _supplies_for(self, part: _Part, word: str, end: int, goods: list[bool]) -> bool:
+        """Heads naming goods follow the keyword, and the keyword's category names none."""
+        if not part.is_category or part.code in self._goods:
+            return False
+        return any(
+            word.startswith(link, end) and goods[end + len(link)]
+            for link in LINKS
+            if end + len(link) < len(word)
+        )
 
     def _occurrences(self, word: str) -> _Occurrences:
         """For each letter of the word, the stems beginning there: (where it ends, part)."""
@@ -342,6 +400,25 @@ def _runs_to_end(
     return runs
 
 
+def _goods_to_end(word: str, occurrences: _Occurrences, heads: list[bool]) -> list[bool]:
+    """For each letter: head words run from it to the word's end, one of them naming goods."""
+    goods = [False] * (len(word) + 1)
+    for start in range(len(word) - 1, -1, -1):
+        goods[start] = any(
+            part.code is None
+            and (
+                (part.goods and _rest_ok(word, end, part, heads))
+                or any(
+                    word.startswith(link, end) and goods[end + len(link)]
+                    for link in LINKS
+                    if end + len(link) < len(word)
+                )
+            )
+            for end, part in occurrences[start]
+        )
+    return goods
+
+
 def _known_beginnings(word: str, occurrences: _Occurrences) -> list[bool]:
     """For each letter: known parts run from the word's beginning up to it."""
     known = [False] * (len(word) + 1)
@@ -354,6 +431,16 @@ def _known_beginnings(word: str, occurrences: _Occurrences) -> list[bool]:
                 if word.startswith(link, end):
                     known[end + len(link)] = True
     return known
+
+
+def _modified(words: list[str], index: int) -> int | None:
+    """Which word a genitive goes with: the next, past genitives coordinated with it."""
+    later = index + 1
+    while later + 1 < len(words) and words[later] in CONJUNCTIONS and words[later + 1][-1] == "n":
+        later += 2
+    if later == len(words) or words[later] in CONJUNCTIONS:
+        return None
+    return later
 
 
 def _phrases(words: list[str], index: int, phrase_ends: Iterable[_Found]) -> Iterator[_Match]:
@@ -370,6 +457,12 @@ def _without_overlaps(matches: list[_Match]) -> list[_Match]:
         if all(match.end <= other.start or other.end <= match.start for other in kept):
             kept.append(match)
     return kept
+
+
+def names_goods(keyword: str) -> bool:
+    """The keyword ends in a head naming goods: "pesutarvike", "elintarvikkeet", "läkemedel"."""
+    words = words_of(keyword)
+    return bool(words) and singular(words[-1]).endswith(GOODS)
 
 
 def words_of(text: str) -> list[str]:

@@ -129,7 +129,7 @@ def test_a_participant_goes_from_the_purchase_ledger_to_the_plan_pdf(
         "4950 Sisäiset vuokrat": "Ei hankintaa: jätä pois",
     }
     for account, suggestion in suggested.items():
-        choice = page.get_by_label(account)
+        choice = page.get_by_label(account, exact=True)
         expect(choice).to_have_value("")
         expect(choice).to_have_accessible_description(
             f"Ehdotus {suggestion} (ei tallenneta ennen kuin hyväksytte sen)"
@@ -138,8 +138,8 @@ def test_a_participant_goes_from_the_purchase_ledger_to_the_plan_pdf(
     assert not AccountMapping.objects.filter(excluded=True).exists()
     assert_accessible(page)
     page.get_by_role("button", name="Hyväksy tämän sivun ehdotukset").click()
-    expect(page.get_by_label("4340 Lämmitys")).to_have_value("heating")
-    expect(page.get_by_label("4950 Sisäiset vuokrat")).to_have_value("-")
+    expect(page.get_by_label("4340 Lämmitys", exact=True)).to_have_value("heating")
+    expect(page.get_by_label("4950 Sisäiset vuokrat", exact=True)).to_have_value("-")
     # Saved: the three suggestions and the one left out; nothing is left unmapped.
     expect(page.locator("main [role=status].alert-success")).to_be_visible()
     mappings = dict(

@@ -1,18 +1,63 @@
 """Suggesting a category from an account's name: words and compound parts, not letters."""
 
 import csv
+import importlib
 import random
-import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
+from plans import defaults
 from plans.models import ProcurementCategory
-from plans.suggest import EXCLUDED, Suggester
+from plans.suggest import EXCLUDED, Suggester, words_of
 
 pytestmark = pytest.mark.django_db
 
 CORPUS = Path(__file__).parent / "data" / "account_names_fi.csv"
+# Names from municipal charts of accounts that played no part in choosing the shipped
+# words or the rules: measured on their own, as a new organisation's ledger would be.
+HELD_OUT = [
+    ("Painatuspalvelut", "printing"),
+    ("Kopiointipalvelut", "printing"),
+    ("Kiinteistöjen vartiointi", "security_services"),
+    ("Kopiopaperi", "office_supplies"),
+    ("Sähkönsiirto", "electricity"),
+    ("Elförbrukning", "electricity"),
+    ("Fjärrvärmeavgifter", "heating"),
+    ("Tietoliikennemaksut", "ict_services"),
+    ("Puhelin- ja tietoliikennemaksut", "ict_services"),
+    ("Telefonkostnader", "ict_services"),
+    ("IT-tjänster", "ict_services"),
+    ("Toimistokalusteet", "furniture"),
+    ("Kontorsmöbler", "furniture"),
+    ("Työterveyshuolto", "social_health_services"),
+    ("Jätehuoltomaksut", "waste_management"),
+    ("Sophämtning", "waste_management"),
+    ("Lumityöt", "street_maintenance"),
+    ("Snöplogning", "street_maintenance"),
+    ("Ruokahuolto", "catering_food"),
+    ("Måltidstjänster", "catering_food"),
+    ("Joukkoliikenneliput", "transport_services"),
+    ("Drivmedel", "fuels"),
+    ("Pesulapalvelut", "cleaning"),
+    ("Städmaterial", "cleaning"),
+    ("Työvaatteet", "textiles"),
+    ("Vesimaksut", "water_sewage"),
+    ("Datorer och kringutrustning", "ict_equipment"),
+    ("Kirjat ja lehdet", ""),
+    ("Henkilöstön koulutus", ""),
+    ("Pankkipalvelut", ""),
+    ("Postimaksut", ""),
+    ("Edustuskulut", ""),
+    ("Medlemsavgifter", ""),
+    ("Sisäiset ICT-palvelut", "-"),
+    ("Interna kosttjänster", "-"),
+]
+# A guard against the suggester getting worse on names it was not made for, not a
+# target: the words are never tuned on these names.
+HELD_OUT_FLOOR = 0.7
 
 
 @pytest.fixture
@@ -77,7 +122,7 @@ def test_a_staff_keyword_followed_by_an_unknown_word_part_does_not_match(name):
     [
         ("palvelu", "Palvelujen"),
         ("palvelu", "Palveluiden"),
-        ("lämpö", "Lämmön tuotanto"),  # consonant gradation
+        ("lämpö", "Lämmön hankinta"),  # consonant gradation
         ("tarvike", "Tarvikkeiden"),
         ("kuljetus", "Kuljetuksia"),
         ("ulkoinen", "Ulkoisten"),
@@ -107,6 +152,38 @@ def test_the_end_of_a_compound_decides(suggest):
 def test_an_unknown_head_leaves_the_parts_before_it_unmatched(suggest):
     assert suggest("Vesialueet") is None
     assert suggest("Sähkölaitteet") is None
+
+
+def test_supplies_for_something_go_only_to_a_category_that_names_goods(suggest):
+    assert suggest("Sähkötarvikkeet") is None  # electrical supplies are not electricity
+    assert suggest("Sähkö- ja telelaitteet") is None
+    assert suggest("Jätehuoltotarvikkeet") is None  # heads between: still supplies
+    assert suggest("Siivousvälineet") == "cleaning"  # cleaning has "pesutarvike"
+    assert suggest("Ruokatarvikkeet") == "catering_food"
+    assert suggest("Kuljetusvälineet") == "vehicles"  # a longer keyword of vehicles
+
+
+def test_staff_words_for_goods_let_their_category_take_supplies():
+    services = staff_keywords(power="sähkö")
+    goods = staff_keywords(power="sähkö\nasennustarvike")
+    assert services("Sähkötarvikkeet") is None
+    assert goods("Sähkötarvikkeet") == "power"
+    assert services("Sähköpalvelut") == goods("Sähköpalvelut") == "power"
+
+
+def test_a_genitive_before_an_unknown_word_says_what_that_word_is_for(suggest):
+    assert suggest("Ajoneuvojen pesu") is None
+    assert suggest("Ajoneuvojen renkaat") is None
+    assert suggest("Ajoneuvojen polttoaineet") == "fuels"
+    assert suggest("Koulujen siivous") == "cleaning"
+    assert suggest("Lämmön hankinta") == "heating"  # a head word is known
+    assert suggest("Ajoneuvojen ja koneiden pesu") is None
+
+
+def test_a_licence_says_what_kind_of_purchase(suggest):
+    assert suggest("Ohjelmistolisenssit") == "ict_services"
+    assert suggest("Esityslisenssit") is None
+    assert suggest("Lisenssimaksut") is None
 
 
 def test_a_word_naming_no_purchase_leaves_no_suggestion(suggest):
@@ -189,32 +266,89 @@ def test_english_names(suggest, name, expected):
     assert suggest(name) == expected
 
 
-def test_real_account_names_get_the_right_category_or_none(suggest):
-    with CORPUS.open(encoding="utf-8", newline="") as source:
-        rows = list(csv.DictReader(source))
-    assert len(rows) >= 100
-    suggested = {row["name"]: suggest(row["name"]) or "" for row in rows}
-    exact = [row for row in rows if suggested[row["name"]] == row["expected"]]
+def measure(suggest: Suggester, cases: list[tuple[str, str]]) -> tuple[list[float], str, list[str]]:
+    """Exact hits among names that should get a category, and among those that should not."""
+    got = {name: suggest(name) or "" for name, _expected in cases}
+    groups = {
+        "should get a category": [case for case in cases if case[1] not in ("", EXCLUDED)],
+        "should get none or be left out": [case for case in cases if case[1] in ("", EXCLUDED)],
+    }
+    rates, figures = [], []
+    for label, group in groups.items():
+        hits = sum(got[name] == expected for name, expected in group)
+        rates.append(hits / len(group))
+        figures.append(f"{label}: {hits}/{len(group)} = {hits / len(group):.1%}")
     wrong = [
-        f"{row['name']}: {suggested[row['name']]} (expected {row['expected'] or 'none'})"
-        for row in rows
-        if suggested[row["name"]] not in ("", row["expected"])
+        f"{name}: {got[name]} (expected {expected or 'none'})"
+        for name, expected in cases
+        if got[name] not in ("", expected)
     ]
-    rate = f"{len(exact)}/{len(rows)} = {len(exact) / len(rows):.1%}"
-    print(f"Account names suggested exactly right: {rate}")
+    return rates, "; ".join(figures), wrong
+
+
+def corpus() -> list[tuple[str, str]]:
+    with CORPUS.open(encoding="utf-8", newline="") as source:
+        return [(row["name"], row["expected"]) for row in csv.DictReader(source)]
+
+
+def test_real_account_names_get_the_right_category_or_none(suggest):
+    cases = corpus()
+    assert len(cases) >= 100
+    rates, figures, wrong = measure(suggest, cases)
+    print(f"Account names suggested exactly right: {figures}")
     # A wrong category is worse than none: the team might not look twice.
-    assert wrong == [], rate
-    assert len(exact) / len(rows) >= 0.9, rate
+    assert wrong == [], figures
+    assert min(rates) >= 0.9, figures
 
 
-def test_thousands_of_accounts_are_suggested_in_a_fraction_of_a_second(suggest):
+def test_names_held_out_from_choosing_the_words_are_measured_on_their_own(suggest):
+    assert {name for name, _expected in HELD_OUT}.isdisjoint(name for name, _ in corpus())
+    rates, figures, wrong = measure(suggest, HELD_OUT)
+    print(f"Held-out account names suggested exactly right: {figures}")
+    assert wrong == [], figures
+    assert min(rates) >= HELD_OUT_FLOOR, figures
+
+
+class CountingSuggester(Suggester):
+    """A suggester that counts how often it analyses each word."""
+
+    def __init__(self, categories) -> None:
+        self.analysed: Counter[str] = Counter()
+        super().__init__(categories)
+
+    def _analyse(self, word: str):
+        self.analysed[word] += 1
+        return super()._analyse(word)
+
+
+def test_each_distinct_word_of_a_ledger_is_analysed_once_and_no_query_is_made_per_account(
+    django_assert_num_queries,
+):
     """The accounts page suggests for every account of a ledger on each request."""
     words = [f"{w}{n}" for n in range(50) for w in ("Tili", "Kunta", "Alue")]
     words += ["Palvelujen", "ostot", "Puhtaanapito-", "ja", "jätehuoltopalvelut", "Sisäiset"]
     chooser = random.Random(1)
     names = [" ".join(chooser.sample(words, 3)) for _ in range(5000)]
-    started = time.perf_counter()
-    for name in names:
-        suggest(name)
-    # About 0.2 s on one core of the development machine; the bound leaves room for a busy CI.
-    assert time.perf_counter() - started < 3
+    with django_assert_num_queries(1):
+        suggest = CountingSuggester(ProcurementCategory.objects.all())
+        suggested = [suggest(name) for name in names]
+    distinct = {word for name in names for word in words_of(name)}
+    assert set(suggest.analysed.values()) == {1}
+    assert distinct <= set(suggest.analysed)
+    # Besides the words themselves, only "puhtaanapito-" read with the head it shares.
+    assert all(word.startswith("puhtaanapito") for word in set(suggest.analysed) - distinct)
+    fresh = Suggester(ProcurementCategory.objects.all())
+    assert [fresh(name) for name in reversed(names)] == suggested[::-1]
+
+
+def test_the_migration_gives_today_s_words_where_staff_kept_the_shipped_ones():
+    migration = importlib.import_module(
+        "plans.migrations.0013_keywords_for_supplies_waste_and_travel"
+    )
+    previous = "\n".join(migration.PREVIOUS["travel"].split("|"))
+    ProcurementCategory.objects.filter(code="travel").update(keywords=previous)
+    ProcurementCategory.objects.filter(code="cleaning").update(keywords="siivous\nsauna")
+    migration.replace_keywords(apps, None)
+    found = dict(ProcurementCategory.objects.values_list("code", "keywords"))
+    assert found["travel"] == defaults.keywords()["travel"]
+    assert found["cleaning"] == "siivous\nsauna"
