@@ -2,13 +2,16 @@
 
 It is drawn from the analysis part's rows (``plans.parts``), live or frozen, so
 the plan's page, its frozen copy and its PDF draw the same chart. Numbers are
-written as the table writes them, in the active language (1 064,1 in Finnish).
+written as the table writes them, rounded half up in the active language
+(1 064,1 in Finnish). The bars are spaced widely enough for their values, so
+that no two values overlap however large they are, and the viewBox holds every
+label.
 """
 
 import math
 import textwrap
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
@@ -19,18 +22,26 @@ MAX_BARS = 10
 NICE_MULTIPLES = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_INTERVALS = 5
 
+FONT_SIZE = 11  # the axes' numbers
+VALUE_FONT_SIZE = 10  # each bar's value, above it
+VALUE_GAP = 6  # at least, between the values of neighbouring bars
+MARGIN = 6
+TICK_GAP = 6  # between an axis and its numbers
+
 # Category names under the bars: turned by LABEL_ANGLE degrees, at most
-# LABEL_LINES lines of LABEL_WIDTH characters. CHAR_WIDTH is a generous mean
-# width of a character in em, so that the viewBox leaves room for the longest.
-FONT_SIZE = 11
+# LABEL_LINES lines of LABEL_WIDTH characters.
 LABEL_FONT_SIZE = 10
 LABEL_ANGLE = 40
 LABEL_WIDTH = 20
 LABEL_LINES = 2
 LINE_HEIGHT = 1.2
+
+# How wide text is drawn, in em, generously, so that the viewBox and the bars'
+# spacing leave room for the longest label: CHAR_WIDTH is a mean width of a
+# character; digits and the percent sign are wider (0.636 and 0.950 em in DejaVu
+# Sans, the PDF's font).
 CHAR_WIDTH = 0.62
-MARGIN = 6
-TICK_GAP = 6  # between an axis and its numbers
+CHAR_WIDTHS = {**dict.fromkeys("0123456789", 0.64), "%": 0.96}
 
 
 def nice_step(maximum: Decimal, intervals: int = MAX_INTERVALS) -> Decimal:
@@ -59,8 +70,18 @@ def decimals(value: Decimal) -> int:
 
 
 def localised(value: Decimal, places: int) -> str:
-    """``value`` as the active language writes numbers, with thousands grouped."""
-    return number_format(value, places, use_l10n=True, force_grouping=True)
+    """``value`` rounded half up to ``places`` decimals, as the active language writes numbers.
+
+    Rounded as the table's ``floatformat`` rounds: ``number_format`` alone cuts
+    off the decimals it does not show (1 999,95 would read 1 999,9).
+    """
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def text_width(text: str, font_size: float) -> float:
+    """How wide ``text`` is drawn at ``font_size``, generously, in SVG units."""
+    return font_size * sum(CHAR_WIDTHS.get(char, CHAR_WIDTH) for char in text)
 
 
 def label_lines(name: str) -> list[str]:
@@ -150,22 +171,34 @@ def _label(chart: Chart, centre: float, name: str) -> list[Line]:
 def _label_extent(lines: list[Line]) -> tuple[float, float]:
     """How far a turned label reaches left of and below its anchor, in SVG units."""
     angle = math.radians(LABEL_ANGLE)
-    length = max(len(line.text) for line in lines) * CHAR_WIDTH * LABEL_FONT_SIZE
+    length = max(text_width(line.text, LABEL_FONT_SIZE) for line in lines)
     depth = len(lines) * LINE_HEIGHT * LABEL_FONT_SIZE
     return length * math.cos(angle) + depth * math.sin(angle), length * math.sin(angle) + depth
 
 
 def _fit(chart: Chart) -> None:
     """Widen and deepen the viewBox so that no label is cut."""
-    widest_tick = max(len(tick.label) for tick in chart.ticks) * CHAR_WIDTH * FONT_SIZE
+    widest_tick = max(text_width(tick.label, FONT_SIZE) for tick in chart.ticks)
     reach_left, reach_down = widest_tick + TICK_GAP - chart.left, 0.0
     for bar in chart.bars:
         left, down = _label_extent(bar.lines)
         reach_left = max(reach_left, left - bar.centre)
         reach_down = max(reach_down, down)
+    widest_percent = max(text_width(tick.label, FONT_SIZE) for tick in chart.percent_ticks)
+    reach_right = max(chart.right + RIGHT, chart.right + TICK_GAP + widest_percent + MARGIN)
     chart.min_x = min(0.0, -(reach_left + MARGIN))
-    chart.width = WIDTH - chart.min_x
+    chart.width = reach_right - chart.min_x
     chart.height = chart.label_y + reach_down + MARGIN
+
+
+def _plot_width(values: list[str]) -> int:
+    """The plot's width: the chart's own, or wider where the bars need room for their values.
+
+    Each bar's slot holds its value with VALUE_GAP to spare, so values centred on
+    neighbouring bars never meet, nor reach over a neighbouring bar.
+    """
+    widest = max(text_width(value, VALUE_FONT_SIZE) for value in values)
+    return max(WIDTH - LEFT - RIGHT, math.ceil(len(values) * (widest + VALUE_GAP)))
 
 
 def ranked_rows(rows: list) -> list:
@@ -189,15 +222,17 @@ def pareto(rows: list) -> Chart | None:
     places = max(decimals(tick) for tick in tonnes)
     chart.ticks = [Tick(_y(chart, float(t / top)), localised(t, places)) for t in tonnes]
     chart.percent_ticks = [Tick(_y(chart, p / 100), f"{p} %") for p in range(0, 101, 25)]
+    written = [localised(value, 1) for value in values]
+    chart.right = chart.left + _plot_width(written)
     slot = (chart.right - chart.left) / len(drawn)
-    for index, (row, value) in enumerate(zip(drawn, values, strict=True)):
+    for index, (row, value, text) in enumerate(zip(drawn, values, written, strict=True)):
         height = float(value / top) * PLOT_HEIGHT
         centre = chart.left + index * slot + slot / 2
         chart.bars.append(
             Bar(
                 name=row["name"],
                 lines=_label(chart, centre, row["name"]),
-                value=localised(value, 1),
+                value=text,
                 x=centre - slot * 0.35,
                 y=chart.plot_bottom - height,
                 width=slot * 0.7,

@@ -279,6 +279,7 @@ def plan_html(plan: ActionPlan) -> str:
         "year": analysis.year,
         "generated": timezone.now(),
         "parts": parts.shown(parts.build(plan, analysis)),
+        "for_print": True,
     }
     return render_to_string("plans/pdf/plan.html", context)
 

@@ -30,7 +30,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -40,6 +39,7 @@ from academy.files import store
 from .collaboration import LEDGER, PlanSubmitted, ensure_editable, record_change
 from .columns import guess as guess_columns
 from .ledger_review import review
+from .ledger_use import applied_import
 from .models import (
     AccountMapping,
     ActionPlan,
@@ -1064,16 +1064,6 @@ class Accounts:
         return (self.unmapped_total * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
 
 
-def applied_import(plan: ActionPlan, year: int | None = None) -> LedgerImport | None:
-    return (
-        LedgerImport.objects.filter(
-            plan=plan, year=year or plan.spend_year, state=ImportState.APPLIED
-        )
-        .select_related("file")
-        .first()
-    )
-
-
 def accounts(plan: ActionPlan, year: int | None = None) -> Accounts:
     """The applied import's accounts with their mapping, or else a suggestion; three queries."""
     ledger_import = applied_import(plan, year)
@@ -1094,18 +1084,6 @@ def accounts(plan: ActionPlan, year: int | None = None) -> Accounts:
             suggestion = suggest(total.name or (mapping.name if mapping else ""))
         rows.append(AccountRow(total, mapping, suggestion))
     return Accounts(ledger_import, rows)
-
-
-def unmapped_summary(ledger_import: LedgerImport) -> tuple[int, Decimal]:
-    """How many of the import's accounts, and how many euros, have no category yet: one query."""
-    mapped = AccountMapping.objects.filter(
-        organisation_id=ledger_import.plan.participation.organisation_id,
-        account=OuterRef("account"),
-    ).filter(Q(category__isnull=False) | Q(excluded=True))
-    found = ledger_import.totals.exclude(Exists(mapped)).aggregate(
-        count=Count("pk"), amount=Sum("amount_eur")
-    )
-    return found["count"], found["amount"] or Decimal(0)
 
 
 def save_mapping(plan: ActionPlan, choices: dict[str, str], *, by) -> int:

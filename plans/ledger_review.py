@@ -6,8 +6,9 @@ that appear or disappear and the largest changes; putting it in use is then a
 deliberate click. An import is put in use as soon as it has been read only when
 it replaces nothing and nothing about it looks wrong: no row refused, a total
 above zero and within a fifth of the spend entered by hand, VAT not taken out
-at a rate, a date column chosen and most rows dated in the year chosen, which
-is the plan's year.
+at a rate, a date column chosen, most rows dated in the year chosen, and no
+spend of another year in the plan's analysis that the import would move away
+from.
 """
 
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Review:
     appeared: Accounts
     disappeared: Accounts
     largest: list[Change]
+    # The plan's year, when its analysis has spend of that year and this import is of another.
+    moves_analysis_from: int | None = None
 
     @property
     def baseline(self) -> Decimal | None:
@@ -108,13 +111,13 @@ class Review:
                 )
                 % {"year": found.year}
             )
-        if found.year != found.plan.spend_year:
+        if self.moves_analysis_from is not None:
             warnings.append(
                 _(
                     "The plan's analysis is of %(plan_year)s: putting this import of %(year)s in "
                     "use moves the analysis to %(year)s."
                 )
-                % {"plan_year": found.plan.spend_year, "year": found.year}
+                % {"plan_year": self.moves_analysis_from, "year": found.year}
             )
         other_years = sum(found.other_years.values())
         if other_years > found.rows_read:
@@ -178,7 +181,7 @@ def _euros(value: Decimal | None) -> str:
 
 
 def review(ledger_import: LedgerImport) -> Review:
-    """The import against the year's import in use: four queries."""
+    """The import against the year's import in use: at most five queries."""
     in_use = (
         LedgerImport.objects.filter(
             plan_id=ledger_import.plan_id, year=ledger_import.year, state=ImportState.APPLIED
@@ -194,7 +197,13 @@ def review(ledger_import: LedgerImport) -> Review:
         ).aggregate(total=Sum("amount_eur"))["total"]
     after = _totals(ledger_import)
     before = _totals(in_use) if in_use is not None else {}
+    plan_year = ledger_import.plan.spend_year
+    moves = (
+        plan_year != ledger_import.year
+        and CategorySpend.objects.filter(plan_id=ledger_import.plan_id, year=plan_year).exists()
+    )
     return Review(
+        moves_analysis_from=plan_year if moves else None,
         ledger_import=ledger_import,
         in_use=in_use,
         hand_entered=hand_entered,

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .analysis import Analysis
+from .ledger_use import applied_import, unmapped_summary
 from .models import (
     ActionItem,
     ActionItemState,
@@ -61,9 +62,27 @@ def factor_set_data(analysis: Analysis) -> dict:
     }
 
 
+def ledger_data(plan: ActionPlan, year: int) -> dict | None:
+    """The purchase ledger the year's spend was read from, and what of it has no category.
+
+    None when the spend was all entered by hand.
+    """
+    in_use = applied_import(plan, year)
+    if in_use is None:
+        return None
+    count, amount = unmapped_summary(in_use)
+    return {
+        "file_name": in_use.file.original_name,
+        "unmapped_accounts": count,
+        "unmapped_amount": amount,
+    }
+
+
 def analysis_data(analysis: Analysis) -> dict:
+    """The analysis; versions frozen before "ledger" was kept say nothing of the ledger."""
     return {
         "year": analysis.year,
+        "ledger": ledger_data(analysis.plan, analysis.year),
         "factor_set": factor_set_data(analysis),
         "total_spend": analysis.total_spend,
         "total_emissions": analysis.total_emissions,

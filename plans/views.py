@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from academy.access import get_participation_or_404, is_member, require_member
 
-from . import collaboration, ledger, parts, services
+from . import collaboration, parts, services
 from .access import plan_or_404
 from .analysis import analyse
 from .collaboration import record_change
@@ -35,15 +35,12 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
         messages.error(request, error.message)
         action_plan = None
     analysis = analyse(action_plan) if action_plan is not None else None
-    in_use = ledger.applied_import(action_plan) if action_plan is not None else None
     context = {
         "participation": found,
         "plan": action_plan,
         "analysis": analysis,
         "is_member": member,
         "comments": collaboration.comments_by_section(action_plan),
-        "ledger_in_use": in_use,
-        "unmapped": ledger.unmapped_summary(in_use) if in_use is not None else (0, 0),
     }
     if action_plan is not None:
         context["analysis_part"] = parts.analysis_data(analysis)

@@ -1,10 +1,14 @@
-"""The Pareto chart: round ticks, numbers as the table writes them, labels that fit."""
+"""The Pareto chart: round ticks, numbers as the table writes and rounds them, labels that fit
+without overlapping, however large the values."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from fontTools.ttLib import TTFont
 
 from plans import chart
 
@@ -87,3 +91,118 @@ def test_the_view_box_leaves_room_for_the_labels():
 
 def test_nothing_is_drawn_without_emissions():
     assert chart.pareto([ROWS[2]]) is None
+
+
+@pytest.mark.parametrize(
+    ("emissions", "finnish", "english"),
+    [
+        ("1999.950", f"2{NBSP}000,0", "2,000.0"),
+        ("1999999.950", f"2{NBSP}000{NBSP}000,0", "2,000,000.0"),
+        ("1999.949", f"1{NBSP}999,9", "1,999.9"),
+        ("2.250", "2,3", "2.3"),
+        ("0.050", "0,1", "0.1"),
+    ],
+)
+def test_values_are_rounded_half_up_as_the_table_rounds_them(emissions, finnish, english):
+    for language, expected in (("fi", finnish), ("en", english)):
+        with translation.override(language):
+            drawn = chart.pareto([row(1, "Lämmitys", emissions, "100")])
+            table = floatformat(emissions, "1g")
+        assert drawn.bars[0].value == expected
+        assert drawn.bars[0].value == table
+
+
+# The largest values a participant's ledger gives: 250 000 000 € of spend at up to
+# 2 kg CO2e/€ is 500 000 t, ten categories of much the same size.
+LARGEST = [
+    row(rank, f"Kategoria {rank}", f"{500000 - rank * 1111}.949", str(rank * 10))
+    for rank in range(1, 11)
+]
+TINY_BESIDE_HUGE = [
+    row(1, "Rakennusurakat", "499999.950", "50.62"),
+    row(2, "Kaukolämpö", "487654.321", "99.99"),
+    row(3, "Postimerkit", "0.050", "100.00"),
+]
+
+
+def value_box(bar: chart.Bar) -> tuple[float, float, float, float]:
+    """Left, top, right and bottom of the bar's value, as wide as the chart reckons it."""
+    half = chart.text_width(bar.value, chart.VALUE_FONT_SIZE) / 2
+    return bar.centre - half, bar.value_y - chart.VALUE_FONT_SIZE, bar.centre + half, bar.value_y
+
+
+def overlap(one: tuple, other: tuple) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+def inside(drawn: chart.Chart, box: tuple) -> bool:
+    left, top, right, bottom = box
+    return (
+        drawn.min_x <= left
+        and right <= drawn.min_x + drawn.width
+        and top >= 0
+        and bottom <= drawn.height
+    )
+
+
+def tick_boxes(drawn: chart.Chart) -> list[tuple]:
+    """The axes' numbers: the tonnes end left of the plot, the percentages start right of it."""
+    size = chart.FONT_SIZE
+    boxes = []
+    for tick in drawn.ticks:
+        end = drawn.left - chart.TICK_GAP
+        width = chart.text_width(tick.label, size)
+        boxes.append((end - width, tick.y - size / 2, end, tick.y + size / 2))
+    for tick in drawn.percent_ticks:
+        start = drawn.right + chart.TICK_GAP
+        width = chart.text_width(tick.label, size)
+        boxes.append((start, tick.y - size / 2, start + width, tick.y + size / 2))
+    return boxes
+
+
+@pytest.mark.parametrize("rows", [LARGEST, TINY_BESIDE_HUGE], ids=["largest", "tiny-beside-huge"])
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_values_never_overlap_each_other_nor_leave_the_view_box(rows, language):
+    with translation.override(language):
+        drawn = chart.pareto(rows)
+    boxes = [value_box(bar) for bar in drawn.bars]
+    for index, box in enumerate(boxes):
+        assert inside(drawn, box), drawn.bars[index].value
+        assert not any(overlap(box, other) for other in boxes[index + 1 :])
+        neighbours = drawn.bars[max(index - 1, 0) : index] + drawn.bars[index + 1 : index + 2]
+        for bar in neighbours:
+            assert not overlap(box, (bar.x, bar.y, bar.x + bar.width, bar.y + bar.height))
+    ticks = tick_boxes(drawn)
+    assert all(inside(drawn, box) for box in ticks)
+    assert not any(overlap(box, tick) for box in boxes for tick in ticks)
+
+
+def test_a_tiny_value_beside_a_huge_one_stays_clear_of_the_huge_bar():
+    drawn = chart.pareto(TINY_BESIDE_HUGE)
+    huge, tiny = drawn.bars[1], drawn.bars[2]
+    assert tiny.value == "0,1"
+    assert tiny.height < 1 < huge.height
+    assert value_box(tiny)[0] > huge.x + huge.width
+    svg = render_to_string("plans/_pareto.html", {"chart": drawn})
+    assert ">0,1</text>" in svg
+
+
+DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU_SANS.exists(), reason="DejaVu Sans is not installed")
+def test_the_reckoned_widths_are_at_least_those_of_the_pdf_s_font():
+    font = TTFont(DEJAVU_SANS)
+    glyphs, per_em = font.getBestCmap(), font["head"].unitsPerEm
+
+    def drawn_width(text: str, size: float) -> float:
+        return size * sum(font["hmtx"][glyphs[ord(char)]][0] for char in text) / per_em
+
+    with translation.override("fi"):
+        drawn = chart.pareto(LARGEST)
+    for bar in drawn.bars:
+        size = chart.VALUE_FONT_SIZE
+        assert drawn_width(bar.value, size) <= chart.text_width(bar.value, size)
+    for tick in drawn.ticks + drawn.percent_ticks:
+        size = chart.FONT_SIZE
+        assert drawn_width(tick.label, size) <= chart.text_width(tick.label, size)
