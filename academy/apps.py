@@ -9,7 +9,6 @@ class AcademyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import emails  # noqa: F401 - registers the purposes
         from .staff import restore_programme_staff
 
         post_migrate.connect(restore_programme_staff, dispatch_uid="academy.programme_staff")

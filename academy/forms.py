@@ -3,9 +3,8 @@ from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCr
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from .models import TeamRole, User
+from .models import User
 
 
 class AdminUserCreationForm(DjangoAdminUserCreationForm):
@@ -29,16 +28,3 @@ class SignupDetailsForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: User) -> None:
         """allauth calls this after saving the user; the adapter has set the name."""
-
-
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["name", "preferred_language"]
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
-    )
-    role = forms.ChoiceField(label=pgettext_lazy("team role", "Role"), choices=TeamRole.choices)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "assignments",
     "workshops",
     "plans",
+    "programme",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -138,12 +139,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
-LOGIN_REDIRECT_URL = "academy:programme"
+LOGIN_REDIRECT_URL = "programme:programme"
 LOGIN_URL = "account_login"
 
 # django-allauth: the e-mail address is the login, it must be verified, and
 # a one-time code sent by e-mail may stand in for the password.
-ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "programme.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "academy.forms.SignupDetailsForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

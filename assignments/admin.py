@@ -161,7 +161,7 @@ class SubmittedFileInline(admin.TabularInline):
 
     @admin.display(description=_("file"))
     def download(self, item: SubmittedFile) -> str:
-        url = reverse("academy:download", kwargs={"public_id": item.file.public_id})
+        url = reverse("programme:download", kwargs={"public_id": item.file.public_id})
         return format_html('<a href="{}">{}</a>', url, item.file.original_name)
 
     @admin.display(description=_("uploaded"))
@@ -186,7 +186,7 @@ class FeedbackInline(admin.StackedInline):
             ", ",
             '<a href="{}">{}</a>',
             (
-                (reverse("academy:download", kwargs={"public_id": f.public_id}), f.original_name)
+                (reverse("programme:download", kwargs={"public_id": f.public_id}), f.original_name)
                 for f in feedback.files.all()
             ),
         )

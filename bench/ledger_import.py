@@ -121,7 +121,8 @@ def child_import(path: Path) -> dict:
             started = time.perf_counter()
             made = ledger.start(plan, File(handle, name="ostolaskut_2021.csv"), year=2021, by=None)
             stored = time.perf_counter() - started
-        made.columns = ledger.guess_columns(ledger.header(made))
+        guessed = ledger.guess_columns(ledger.header(made))
+        made.columns, made.vat_mode = guessed.columns, guessed.vat_mode or "excluded"
         made.state = "queued"
         made.save()
         started = time.perf_counter()

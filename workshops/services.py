@@ -396,7 +396,7 @@ def _send_recording(session: Session, request: RecordingRequest, *, now: dt.date
             "starts_at": session.starts_at,
             "recording_url": session.recording_url,
             "programme_url": absolute_url(
-                "academy:cohort", language=request.language, slug=session.cohort.slug
+                "programme:cohort", language=request.language, slug=session.cohort.slug
             ),
             "contact_email": session.cohort.contact_email,
         },

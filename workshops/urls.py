@@ -11,8 +11,6 @@ urlpatterns = [
         name="session",
     ),
     path("workspace/<int:participation>/sparring/", views.sparring, name="sparring"),
-    path("calendar/", views.calendar_page, name="calendar"),
-    path("calendar/<str:token>.ics", views.feed, name="feed"),
     path("info-session/<int:session>/recording/", views.recording, name="recording"),
     path(
         "info-session/<int:session>/recording/requested/",

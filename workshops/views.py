@@ -1,8 +1,6 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,9 +9,8 @@ from django.utils.translation import gettext as _
 from academy.access import get_participation_or_404, is_member, require_member
 
 from . import services
-from .calendar import feed_calendar
 from .forms import AttendanceForm, RecordingRequestForm
-from .models import CalendarFeed, Session, SessionKind, SessionState, new_feed_token
+from .models import Session, SessionKind, SessionState
 
 
 def _session_or_404(participation, session_id: int) -> Session:
@@ -116,54 +113,6 @@ def sparring(request: HttpRequest, participation: int) -> HttpResponse:
             "can_pick": taken < limit and is_member(request.user, found.organisation_id),
         },
     )
-
-
-@login_required
-def calendar_page(request: HttpRequest) -> HttpResponse:
-    """The person's calendar address, to subscribe to in Outlook or Google, and to replace."""
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create" and feed is None:
-            CalendarFeed.objects.get_or_create(user=request.user)
-            messages.success(request, _("Your calendar address is ready."))
-        elif action == "replace" and feed is not None:
-            # A new secret in the same row: a double click cannot make two.
-            CalendarFeed.objects.filter(pk=feed.pk).update(
-                token=new_feed_token(), created_at=timezone.now(), last_read_at=None
-            )
-            messages.success(
-                request, _("Your calendar address has been replaced: the old one no longer works.")
-            )
-        elif action == "delete" and feed is not None:
-            feed.delete()
-            messages.success(request, _("Your calendar address has been removed."))
-        return redirect("workshops:calendar")
-    url = request.build_absolute_uri(_feed_path(feed.token)) if feed is not None else ""
-    return render(request, "workshops/calendar.html", {"feed": feed, "feed_url": url})
-
-
-def _feed_path(token: str) -> str:
-    from django.urls import reverse
-
-    return reverse("workshops:feed", kwargs={"token": token})
-
-
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The calendar itself, read by calendar programs without signing in: the address is the key."""
-    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if found is None or not found.user.is_active:
-        raise Http404("No such calendar.")
-    now = timezone.now()
-    if found.last_read_at is None or now - found.last_read_at > dt.timedelta(hours=1):
-        CalendarFeed.objects.filter(pk=found.pk).update(last_read_at=now)
-    response = HttpResponse(
-        feed_calendar(found.user, now=now), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="academy.ics"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def recording(request: HttpRequest, session: int) -> HttpResponse:

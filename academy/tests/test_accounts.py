@@ -71,7 +71,7 @@ def test_profile_changes_name_and_language(client):
     user = UserFactory(email="oma@example.fi", name="Vanha Nimi")
     client.force_login(user)
     response = client.post(
-        url("academy:profile"), {"name": "Uusi Nimi", "preferred_language": "en"}
+        url("programme:profile"), {"name": "Uusi Nimi", "preferred_language": "en"}
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -82,7 +82,7 @@ def test_profile_refuses_an_unknown_language_and_keeps_the_name(client):
     user = UserFactory(email="oma@example.fi", name="Vanha Nimi")
     client.force_login(user)
     response = client.post(
-        url("academy:profile"), {"name": "Uusi Nimi", "preferred_language": "de"}
+        url("programme:profile"), {"name": "Uusi Nimi", "preferred_language": "de"}
     )
     assert response.status_code == 200
     assert "preferred_language" in response.context["form"].errors
@@ -92,7 +92,7 @@ def test_profile_refuses_an_unknown_language_and_keeps_the_name(client):
 
 
 def test_profile_is_for_signed_in_people_only(client):
-    response = client.get(url("academy:profile"))
+    response = client.get(url("programme:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(url("account_login"))
 

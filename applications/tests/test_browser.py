@@ -224,7 +224,7 @@ def test_the_applicant_pages_reflow_on_a_narrow_screen(
         from academy.tests.factories import MembershipFactory
 
         membership = MembershipFactory(user=user, role="procurement_lead", is_contact=True)
-        path = reverse("academy:team", kwargs={"organisation_id": membership.organisation_id})
+        path = reverse("programme:team", kwargs={"organisation_id": membership.organisation_id})
     else:
         kwargs = {} if name == "index" else {"public_id": application.public_id}
         path = reverse(f"applications:{name}", kwargs=kwargs)

@@ -1,3 +1,6 @@
+"""The pages that bring the programme together: the public cohort page, a team's workspace
+and team page, the profile, file downloads and each person's calendar address."""
+
 import datetime as dt
 
 from django.conf import settings
@@ -6,17 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from academy.access import get_participation_or_404, is_member
+from academy.models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
 from applications.decisions import participants
+from assignments.overview import pre_assignment_status
+from programme.calendar import feed_calendar
+from programme.downloads import can_download
+from programme.forms import InvitationForm, ProfileForm
+from workshops.models import CalendarFeed, Session, SessionKind, SessionState, new_feed_token
+from workshops.services import offered_times, sparring_taken
+from workshops.timeline import timeline
 
 from . import team
-from .access import get_participation_or_404, is_member
-from .downloads import can_download
-from .forms import InvitationForm, ProfileForm
-from .models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
 
 
 def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -24,8 +33,6 @@ def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     cohort = get_object_or_404(Cohort, slug=slug) if slug else Cohort.objects.current()
     if cohort is None:
         raise Http404("No cohort has been announced yet.")
-    from workshops.models import Session, SessionKind, SessionState
-
     now = timezone.now()
     phase = cohort.phase_at(now)
     info_session = Session.objects.filter(
@@ -34,7 +41,7 @@ def programme(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     description, description_language = cohort.description_in(get_language())
     return render(
         request,
-        "academy/programme.html",
+        "programme/programme.html",
         {
             "cohort": cohort,
             "phase": phase,
@@ -60,11 +67,11 @@ def contact_email() -> str:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     context = {"contact_email": contact_email(), "statement_date": ACCESSIBILITY_STATEMENT_DATE}
-    return render(request, "academy/accessibility.html", context)
+    return render(request, "programme/accessibility.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "academy/privacy.html", {"contact_email": contact_email()})
+    return render(request, "programme/privacy.html", {"contact_email": contact_email()})
 
 
 @login_required
@@ -74,8 +81,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your details have been saved."))
-        return redirect("academy:profile")
-    return render(request, "academy/profile.html", {"form": form})
+        return redirect("programme:profile")
+    return render(request, "programme/profile.html", {"form": form})
 
 
 def get_own_membership_or_404(request: HttpRequest, organisation_id: int) -> Membership:
@@ -94,7 +101,7 @@ def team_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
         if not membership.is_contact:
             raise PermissionDenied
         if _team_action(request, organisation, form):
-            return redirect("academy:team", organisation_id=organisation.pk)
+            return redirect("programme:team", organisation_id=organisation.pk)
     now = timezone.now()
     context = {
         "organisation": organisation,
@@ -105,7 +112,7 @@ def team_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
         "invitations": organisation.invitations.pending(now) if membership.is_contact else [],
         "form": form,
     }
-    return render(request, "academy/team.html", context)
+    return render(request, "programme/team.html", context)
 
 
 def _team_action(request: HttpRequest, organisation, form) -> bool:
@@ -156,7 +163,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = team.find(token)
     if found is None:
         # An old link of a resent invitation, or a mistyped one: said plainly, with a 404.
-        return render(request, "academy/invitation.html", {"invitation": None}, status=404)
+        return render(request, "programme/invitation.html", {"invitation": None}, status=404)
     now = timezone.now()
     wrong_person = request.user.email.lower() != found.email.lower()
     if request.method == "POST" and not wrong_person:
@@ -170,10 +177,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 _("Welcome to the team of %(organisation)s!")
                 % {"organisation": found.organisation},
             )
-            return redirect("academy:team", organisation_id=found.organisation_id)
+            return redirect("programme:team", organisation_id=found.organisation_id)
     context = {"invitation": found, "wrong_person": wrong_person, "open": found.is_open_at(now)}
     status = 403 if wrong_person else 200
-    return render(request, "academy/invitation.html", context, status=status)
+    return render(request, "programme/invitation.html", context, status=status)
 
 
 @login_required
@@ -185,17 +192,13 @@ def workspaces(request: HttpRequest) -> HttpResponse:
         .order_by("-cohort__application_opens", "organisation__name")
     )
     if len(found) == 1:
-        return redirect("academy:workspace", participation_id=found[0].pk)
-    return render(request, "academy/workspaces.html", {"participations": found})
+        return redirect("programme:workspace", participation_id=found[0].pk)
+    return render(request, "programme/workspaces.html", {"participations": found})
 
 
 @login_required
 def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
     """The organisation's home in the programme: its timeline, sessions, pre-assignment, team."""
-    from assignments.overview import pre_assignment_status
-    from workshops.services import offered_times, sparring_taken
-    from workshops.timeline import timeline
-
     participation = get_participation_or_404(request, participation_id)
     now = timezone.now()
     events = timeline(participation, now=now)
@@ -213,7 +216,7 @@ def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
         "sparring_open": offered_times(participation, now=now).exists()
         and sparring_taken(participation) < participation.cohort.sparring_per_organisation,
     }
-    return render(request, "academy/workspace.html", context)
+    return render(request, "programme/workspace.html", context)
 
 
 @login_required
@@ -231,4 +234,50 @@ def download(request: HttpRequest, public_id) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The person's calendar address, to subscribe to in Outlook or Google, and to replace."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create" and feed is None:
+            CalendarFeed.objects.get_or_create(user=request.user)
+            messages.success(request, _("Your calendar address is ready."))
+        elif action == "replace" and feed is not None:
+            # A new secret in the same row: a double click cannot make two.
+            CalendarFeed.objects.filter(pk=feed.pk).update(
+                token=new_feed_token(), created_at=timezone.now(), last_read_at=None
+            )
+            messages.success(
+                request, _("Your calendar address has been replaced: the old one no longer works.")
+            )
+        elif action == "delete" and feed is not None:
+            feed.delete()
+            messages.success(request, _("Your calendar address has been removed."))
+        return redirect("programme:calendar")
+    url = request.build_absolute_uri(_feed_path(feed.token)) if feed is not None else ""
+    return render(request, "programme/calendar.html", {"feed": feed, "feed_url": url})
+
+
+def _feed_path(token: str) -> str:
+    return reverse("programme:feed", kwargs={"token": token})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar itself, read by calendar programs without signing in: the address is the key."""
+    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if found is None or not found.user.is_active:
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    if found.last_read_at is None or now - found.last_read_at > dt.timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=found.pk).update(last_read_at=now)
+    response = HttpResponse(
+        feed_calendar(found.user, now=now), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="academy.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,12 +1,11 @@
-"""The e-mail purposes of the core: team invitations."""
+"""The e-mail purposes of the team pages: invitations to join a team."""
 
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from academy.models import HELSINKI
 from notifications.purposes import Purpose, register
-
-from .models import HELSINKI
 
 register(
     Purpose(

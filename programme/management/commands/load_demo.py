@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from academy.demo import STAFF_EMAIL, STAFF_PASSWORD, load_demo
 from academy.models import User
 from applications.demo import load_demo_applications
-from workshops.demo import PARTICIPANT_EMAIL, PARTICIPANT_PASSWORD, load_demo_programme
+from programme.demo import PARTICIPANT_EMAIL, PARTICIPANT_PASSWORD, load_demo_programme
 
 
 class Command(BaseCommand):

@@ -25,8 +25,8 @@ from academy.models import (
     User,
 )
 from assignments.models import Assignment
-
-from .models import Attendance, Session, SessionKind, SessionState
+from plans.demo import load_demo_plan, load_demo_suggestions
+from workshops.models import Attendance, Session, SessionKind, SessionState
 
 PARTICIPANT_EMAIL = "osallistuja@example.fi"
 PARTICIPANT_PASSWORD = "akatemia-osallistuja-2022"  # noqa: S105 - the demo login the README prints
@@ -83,8 +83,6 @@ def load_demo_programme(cohort: Cohort) -> str | None:
         )
     _sessions(cohort, organisations)
     _assignment(cohort)
-    from plans.demo import load_demo_plan, load_demo_suggestions
-
     load_demo_suggestions()
     load_demo_plan(Participation.objects.get(cohort=cohort, organisation=organisations[0]))
     return password

@@ -2,18 +2,17 @@
 
 import datetime as dt
 
-from .access import is_programme_staff
-from .models import Membership, Participation, StoredFile
+from academy.access import is_programme_staff
+from academy.models import Membership, Participation, StoredFile
+from assignments.models import Feedback, SubmittedFile, Template
+from plans.models import PlanSubmission
+from workshops.models import Material, Session
 
 
 def can_download(user, stored: StoredFile, *, now: dt.datetime) -> bool:
     """Staff, or the people the file is for; anyone else gets a 404 from the view."""
     if is_programme_staff(user):
         return True
-    from assignments.models import Feedback, SubmittedFile, Template
-    from plans.models import PlanSubmission
-    from workshops.models import Material, Session
-
     organisations = Membership.objects.filter(user=user).values("organisation_id")
     if PlanSubmission.objects.filter(
         pdf=stored, plan__participation__organisation_id__in=organisations

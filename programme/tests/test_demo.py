@@ -120,7 +120,7 @@ def test_the_demo_plan_has_spend_to_analyse():
     from academy.demo import load_demo
     from plans.analysis import analyse
     from plans.models import ActionPlan
-    from workshops.demo import load_demo_programme
+    from programme.demo import load_demo_programme
 
     cohort, _password = load_demo()
     load_demo_programme(cohort)

@@ -10,7 +10,20 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from .models import Cohort, Participation
+from academy.models import Cohort, Participation
+from assignments.models import Assignment, SubmittedFile
+from assignments.overview import status_of
+from plans.models import (
+    ActionItem,
+    ActionItemState,
+    ActionPlan,
+    CategoryPlan,
+    CategorySpend,
+    PlanSubmission,
+    ReductionMeasure,
+    SpendSource,
+)
+from workshops.models import Attendance, Session, SessionKind, SessionState
 
 
 @dataclass
@@ -55,17 +68,6 @@ class Row:
 
 def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
     """Each started plan's progress by participation id, in six queries."""
-    from plans.models import (
-        ActionItem,
-        ActionItemState,
-        ActionPlan,
-        CategoryPlan,
-        CategorySpend,
-        PlanSubmission,
-        ReductionMeasure,
-        SpendSource,
-    )
-
     in_cohort = {"plan__participation__cohort": cohort}
     spend: dict[int, list[dict]] = {}
     for row in (
@@ -127,10 +129,6 @@ def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
 
 
 def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
-    from assignments.models import Assignment, SubmittedFile
-    from assignments.overview import status_of
-    from workshops.models import Attendance, Session, SessionKind, SessionState
-
     participations = list(
         Participation.objects.filter(cohort=cohort)
         .select_related("organisation")

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from academy import team
 from academy.models import Invitation, Membership, TeamRole
 from academy.tests.factories import MembershipFactory, UserFactory
 from notifications.models import OutgoingEmail
+from programme import team
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def contact():
 
 
 def team_url(organisation) -> str:
-    return reverse("academy:team", kwargs={"organisation_id": organisation.pk})
+    return reverse("programme:team", kwargs={"organisation_id": organisation.pk})
 
 
 def invite_by_page(client, contact, email="jasen@esimerkkila.fi", role="procurement_specialist"):

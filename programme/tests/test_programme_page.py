@@ -12,7 +12,7 @@ from academy.tests.factories import CohortFactory
 pytestmark = pytest.mark.django_db
 
 
-def page(client, language: str, when: dt.datetime, path: str = "academy:programme") -> str:
+def page(client, language: str, when: dt.datetime, path: str = "programme:programme") -> str:
     with translation.override(language):
         url = reverse(path)
     with time_machine.travel(when, tick=False):
@@ -124,17 +124,17 @@ def test_cohort_description_is_shown_in_the_page_language(client):
 
 
 def test_a_named_cohort_has_its_own_page_and_an_unknown_one_is_404(client, cohort):
-    response = client.get(reverse("academy:cohort", args=["2022"]))
+    response = client.get(reverse("programme:cohort", args=["2022"]))
     assert response.status_code == 200
     assert response.context["cohort"] == cohort
-    assert client.get(reverse("academy:cohort", args=["1999"])).status_code == 404
+    assert client.get(reverse("programme:cohort", args=["1999"])).status_code == 404
 
 
 def test_without_any_cohort_the_programme_page_is_404(client):
-    assert client.get(reverse("academy:programme")).status_code == 404
+    assert client.get(reverse("programme:programme")).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["academy:accessibility", "academy:privacy"])
+@pytest.mark.parametrize("name", ["programme:accessibility", "programme:privacy"])
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_statement_pages_answer_in_each_language(client, cohort, name, language):
     html = page(client, language, DURING_CALL, path=name)
@@ -142,7 +142,7 @@ def test_statement_pages_answer_in_each_language(client, cohort, name, language)
 
 
 def test_accessibility_statement_names_the_supervising_authority(client, cohort):
-    html = page(client, "fi", DURING_CALL, path="academy:accessibility")
+    html = page(client, "fi", DURING_CALL, path="programme:accessibility")
     assert "Liikenne- ja viestintävirasto Traficom" in html
     assert "saavutettavuusvaatimukset.fi" in html
 

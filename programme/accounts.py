@@ -1,3 +1,5 @@
+"""Signing in: allauth's mails go through the outbox, and a new person is sent where they belong."""
+
 import uuid
 from types import SimpleNamespace
 
@@ -8,16 +10,15 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from academy.models import Participation, User
 from notifications.services import queue_rendered
-
-from .models import Participation, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """A participant lands in the workspace, staff in the admin, others on the programme."""
         if Participation.objects.of_user(request.user).exists():
-            return reverse("academy:workspaces")
+            return reverse("programme:workspaces")
         if request.user.is_staff:
             return reverse("admin:index")
         return super().get_login_redirect_url(request)

@@ -13,10 +13,9 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from academy.links import absolute_url
+from academy.models import INVITATION_VALID, Invitation, Membership, Organisation, TeamRole, User
 from notifications.services import queue_email
-
-from .links import absolute_url
-from .models import INVITATION_VALID, Invitation, Membership, Organisation, TeamRole, User
 
 
 class TeamError(Exception):
@@ -128,7 +127,7 @@ def _queue_invitation(invitation: Invitation, token: str) -> None:
             "role": TeamRole(invitation.role).label,
             "invited_by": invitation.invited_by.get_full_name() if invitation.invited_by else "",
             "expires_at": invitation.expires_at,
-            "url": absolute_url("academy:invitation", language=language, token=token),
+            "url": absolute_url("programme:invitation", language=language, token=token),
         },
         f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
         language=language,

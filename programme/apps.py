@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeConfig(AppConfig):
+    name = "programme"
+    verbose_name = _("Programme")
+
+    def ready(self) -> None:
+        from . import emails  # noqa: F401 - registers the purposes
