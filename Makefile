@@ -44,6 +44,7 @@ test: install-dev browser
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy
 
 ## messages: collect new strings into the Finnish and Swedish catalogues, and compile them.
 messages: install-dev

@@ -108,7 +108,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_by",
         "revoked_at",
     ]
-    readonly_fields = [name for name in fields if name != "revoked_at"]
+    readonly_fields = [name for name in fields if isinstance(name, str) and name != "revoked_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Invitations are sent by the organisation's contact person, with a secret link.

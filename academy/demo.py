@@ -20,8 +20,10 @@ STAFF_EMAIL = "staff@example.fi"
 STAFF_PASSWORD = "akatemia-demo-2022"  # noqa: S105 - the demo login the README prints
 
 
-def helsinki(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HELSINKI)
+def helsinki(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=HELSINKI)
 
 
 COHORT_2022 = {

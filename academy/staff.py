@@ -19,7 +19,7 @@ def grant_to_programme_staff(apps: Apps, permissions: dict[str, tuple[str, ...]]
         app_config = apps.get_app_config(label)
         # create_permissions skips an app whose models module it cannot see,
         # which is how the migration state presents every app.
-        app_config.models_module = True
+        app_config.models_module = True  # type: ignore[assignment]  # any true value will do
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=PROGRAMME_STAFF)

@@ -19,7 +19,7 @@ class PrivateStorage(FileSystemStorage):
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    def url(self, name: str) -> str:
+    def url(self, name: str | None) -> str:
         raise ValueError("Private files have no public address; serve them through a view.")
 
 

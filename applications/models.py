@@ -260,7 +260,7 @@ class Application(models.Model):
     def state_for_applicant(self) -> str:
         """The state as the applicant may know it: a decision only once its mail has gone."""
         if self.state in DECISION_STATES and self.decision_announced_at is None:
-            return ApplicationState.SUBMITTED.label
+            return str(ApplicationState.SUBMITTED.label)
         return self.get_state_display()
 
     @property

@@ -28,7 +28,7 @@ def applicant_context(application: Application, page: str) -> dict:
     }
 
 
-class DraftReminder(ReminderRule):
+class DraftReminder(ReminderRule[Application]):
     """To the person holding an unsubmitted draft, before their deadline (an extension counts)."""
 
     name = "application_draft"
@@ -60,7 +60,7 @@ class DraftReminder(ReminderRule):
 DRAFT_REMINDER = register(DraftReminder())
 
 
-class UnbookedInterviewReminder(ReminderRule):
+class UnbookedInterviewReminder(ReminderRule[Application]):
     """To an applicant who submitted but has not booked an interview, while interviews go on."""
 
     name = "interview_unbooked"
@@ -90,7 +90,7 @@ class UnbookedInterviewReminder(ReminderRule):
         }
 
 
-class InterviewReminder(ReminderRule):
+class InterviewReminder(ReminderRule[Interview]):
     """The day before an interview, to the applicant."""
 
     name = "interview_upcoming"
@@ -141,7 +141,7 @@ INTERVIEW_REMINDER = register(InterviewReminder())
 INTERVIEWER_REMINDER = register(InterviewerReminder())
 
 
-class ConfirmationReminder(ReminderRule):
+class ConfirmationReminder(ReminderRule[Application]):
     """A nudge to a selected organisation that has not confirmed, before its deadline."""
 
     name = "decision_unconfirmed"

@@ -12,7 +12,7 @@ from notifications.reminders import Recipient, ReminderRule, register
 from .models import Assignment, SubmissionState
 
 
-class AssignmentReminder(ReminderRule):
+class AssignmentReminder(ReminderRule[Participation]):
     name = "assignment_due"
     label = _("Pre-assignment not submitted, before its due date")
     purpose = "assignment_reminder"

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,6 +28,8 @@ from .services import build_email, enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
+Reminded = TypeVar("Reminded", bound=models.Model)
+
 CHUNK = 500
 
 
@@ -36,33 +39,36 @@ class Recipient:
     user: models.Model | None = None
 
 
-class ReminderRule:
-    """Subclass and register. The subclass says what, when and to whom."""
+class ReminderRule(Generic[Reminded]):
+    """Subclass and register. The subclass says what, when and to whom, about objects
+    of the model it is parametrised with (``ReminderRule[Application]``)."""
 
     name: str
     label: str | Promise
     purpose: str
     default_offsets: tuple[tuple[int, str], ...] = ((1, OffsetDirection.BEFORE),)
 
-    def objects(self, cohort: Cohort, now: dt.datetime) -> Iterable[models.Model]:
+    def objects(self, cohort: Cohort, now: dt.datetime) -> Iterable[Reminded]:
         """The cohort's objects that may still need this reminder at ``now``, loaded for use."""
         raise NotImplementedError
 
-    def date(self, obj: models.Model) -> dt.datetime:
+    def date(self, obj: Reminded) -> dt.datetime:
         raise NotImplementedError
 
-    def recipients(self, obj: models.Model) -> Iterable[Recipient]:
+    def recipients(self, obj: Reminded) -> Iterable[Recipient]:
         raise NotImplementedError
 
-    def context(self, obj: models.Model) -> dict:
+    def context(self, obj: Reminded) -> dict:
         """Plain data for the template (see notifications.rendering): no model instances."""
         return {}
 
 
-_rules: dict[str, ReminderRule] = {}
+_rules: dict[str, ReminderRule[Any]] = {}
+
+Rule = TypeVar("Rule", bound=ReminderRule[Any])
 
 
-def register(rule: ReminderRule) -> ReminderRule:
+def register(rule: Rule) -> Rule:
     _rules[rule.name] = rule
     return rule
 
@@ -71,7 +77,7 @@ def unregister(name: str) -> None:
     _rules.pop(name, None)
 
 
-def rules() -> dict[str, ReminderRule]:
+def rules() -> dict[str, ReminderRule[Any]]:
     return dict(_rules)
 
 

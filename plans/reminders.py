@@ -19,7 +19,7 @@ from .models import ActionItem, ActionItemState
 DUE_TIME = dt.time(9, 0)
 
 
-class ActionItemRule(ReminderRule):
+class ActionItemRule(ReminderRule[ActionItem]):
     def items(self, cohort):
         return (
             ActionItem.objects.filter(plan__participation__cohort=cohort)

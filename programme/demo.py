@@ -42,8 +42,10 @@ PARTICIPANTS = [
 ]  # fmt: skip
 
 
-def helsinki(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HELSINKI)
+def helsinki(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=HELSINKI)
 
 
 INSTRUCTIONS = """Ennakkotehtävässä kuvaatte organisaationne hankintojen lähtötilanteen.

@@ -14,7 +14,7 @@ from .calendar import location
 from .models import Attendance, SessionState
 
 
-class SessionReminder(ReminderRule):
+class SessionReminder(ReminderRule[Attendance]):
     name = "session_upcoming"
     label = _("Session coming up")
     purpose = "session_reminder"

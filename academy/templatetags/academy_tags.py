@@ -13,7 +13,8 @@ register = template.Library()
 
 
 def _offset(moment: dt.datetime) -> str:
-    hours = int(moment.utcoffset().total_seconds() // 3600)
+    offset = moment.utcoffset() or dt.timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
     return _("Helsinki time, UTC+%(hours)s") % {"hours": hours}
 
 
