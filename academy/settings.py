@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "workshops",
     "plans",
     "programme",
+    # Loads each app's rules.py: who may see and do what (academy/rules.py).
+    "rules.apps.AutodiscoverRulesConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -127,6 +129,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "academy.User"
 AUTHENTICATION_BACKENDS = [
+    # Object permissions (academy/rules.py and each app's rules.py), then Django's own.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

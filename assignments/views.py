@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import get_participation_or_404, require_perm
 
 from . import services
 from .forms import UploadForm
@@ -25,7 +25,7 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
     )
     if assignment is None:
         raise Http404("The pre-assignment has not been sent yet.")
-    member = is_member(request.user, found.organisation_id)
+    member = request.user.has_perm("academy.change_workspace", found)
     now = timezone.now()
     existing = Submission.objects.filter(
         assignment=assignment, organisation_id=found.organisation_id
@@ -33,7 +33,7 @@ def submission(request: HttpRequest, participation: int) -> HttpResponse:
     form = UploadForm(assignment=assignment)
     replace_error = (None, [])
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         current = existing or services.submission_for(assignment, found.organisation)
         action = request.POST.get("action")
         form = UploadForm(request.POST, request.FILES, assignment=assignment)

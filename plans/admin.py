@@ -17,8 +17,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from academy.access import is_programme_staff
 from academy.models import Cohort
+from academy.rules import is_programme_staff
 from academy.uploads import sizes_apart
 
 from . import collaboration

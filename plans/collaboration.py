@@ -29,7 +29,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from academy.access import is_member, is_programme_staff
 from academy.links import absolute_url
 from academy.models import HELSINKI, Membership, Participation
 from notifications.services import queue_email
@@ -178,9 +177,9 @@ def comments_by_section(plan: ActionPlan | None) -> dict[str, list[PlanComment]]
 
 def writes_as(user, participation: Participation) -> str | None:
     """``"member"`` or ``"staff"`` for those who may comment on the plan; None for others."""
-    if is_member(user, participation.organisation_id):
+    if user.has_perm("academy.change_workspace", participation):
         return "member"
-    if is_programme_staff(user) and user.has_perm("plans.add_plancomment"):
+    if user.has_perm("plans.comment_on_plan", participation):
         return "staff"
     return None
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import get_participation_or_404, require_perm
 
 from . import collaboration
 from .access import plan_or_404
@@ -55,10 +55,6 @@ def refuse_when_submitted(*, whole_page: bool = False):
     return decorate
 
 
-def _plan_or_404(request: HttpRequest, participation_id: int):
-    return plan_or_404(request, participation_id)
-
-
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Comment"),
@@ -72,7 +68,7 @@ class CommentForm(forms.Form):
 @require_POST
 def comments(request: HttpRequest, participation: int) -> HttpResponse:
     """Write a comment on a section, or mark one resolved; then back to the page it was on."""
-    found, action_plan = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
     role = collaboration.writes_as(request.user, found)
     if role is None:
         raise Http404("Only the team and programme staff comment on the plan.")
@@ -122,7 +118,7 @@ def comments(request: HttpRequest, participation: int) -> HttpResponse:
 @login_required
 def history(request: HttpRequest, participation: int) -> HttpResponse:
     """Who changed what in the plan and when, newest first."""
-    found, action_plan = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
     sections = collaboration.history_sections(action_plan)
     chosen = request.GET.get("section", "")
     if chosen not in sections:
@@ -151,9 +147,9 @@ def history(request: HttpRequest, participation: int) -> HttpResponse:
 @login_required
 def submit(request: HttpRequest, participation: int) -> HttpResponse:
     """What submitting means, and the button; with the versions submitted before."""
-    found, action_plan = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         try:
             submission = collaboration.submit_plan(action_plan, request.user)
         except collaboration.PlanSubmitted as error:
@@ -169,7 +165,7 @@ def submit(request: HttpRequest, participation: int) -> HttpResponse:
             "plan": action_plan,
             "current": collaboration.open_submission(action_plan),
             "submissions": action_plan.submissions.select_related("submitted_by", "reopened_by"),
-            "is_member": is_member(request.user, found.organisation_id),
+            "is_member": request.user.has_perm("academy.change_workspace", found),
         },
     )
 
@@ -177,7 +173,7 @@ def submit(request: HttpRequest, participation: int) -> HttpResponse:
 @login_required
 def submission(request: HttpRequest, participation: int, submission_id: int) -> HttpResponse:
     """A frozen version of the plan, exactly as it was submitted."""
-    found, action_plan = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
     frozen = get_object_or_404(
         action_plan.submissions.select_related("submitted_by", "reopened_by", "pdf"),
         pk=submission_id,

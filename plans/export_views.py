@@ -10,11 +10,6 @@ from django.utils.translation import gettext as _
 
 from . import exports
 from .access import plan_or_404
-from .models import ActionPlan
-
-
-def _plan_or_404(request: HttpRequest, participation_id: int) -> ActionPlan:
-    return plan_or_404(request, participation_id)[1]
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -25,7 +20,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 @login_required
 def analysis_xlsx(request: HttpRequest, participation: int) -> HttpResponse:
-    plan = _plan_or_404(request, participation)
+    _found, plan = plan_or_404(request, participation)
     return _attachment(
         exports.analysis_xlsx(plan),
         exports.XLSX_TYPE,
@@ -35,7 +30,7 @@ def analysis_xlsx(request: HttpRequest, participation: int) -> HttpResponse:
 
 @login_required
 def plan_pdf(request: HttpRequest, participation: int) -> HttpResponse:
-    plan = _plan_or_404(request, participation)
+    _found, plan = plan_or_404(request, participation)
     return _attachment(
         exports.plan_pdf(plan),
         "application/pdf",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import get_participation_or_404, require_perm
 
 from . import collaboration, ledger, reconciliation, services
 from .collaboration import PlanSubmitted
@@ -34,7 +34,7 @@ ACCOUNTS_PER_PAGE = 250
 
 def _plan(request, participation_id: int):
     found = get_participation_or_404(request, participation_id)
-    member = is_member(request.user, found.organisation_id)
+    member = request.user.has_perm("academy.change_workspace", found)
     try:
         action_plan = services.plan_for(found, create=member)
     except services.PlanError as error:
@@ -62,7 +62,7 @@ def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
         request.POST or None, request.FILES or None, initial={"year": action_plan.spend_year}
     )
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         if form.is_valid():
             try:
                 started = ledger.start(
@@ -100,7 +100,7 @@ def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
 def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
     """Say which column is which, with the file's first rows to look at."""
     found, action_plan, _member = _plan(request, participation)
-    require_member(request, found)
+    require_perm(request, "academy.change_workspace", found)
     if action_plan is None:
         raise Http404
     chosen = _import_of(action_plan, import_id)
@@ -162,7 +162,7 @@ def ledger_import(request: HttpRequest, participation: int, import_id: int) -> H
         raise Http404
     chosen = _import_of(action_plan, import_id)
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         action = request.POST.get("action")
         back = redirect("plans:ledger_import", participation=found.pk, import_id=chosen.pk)
         if action == "apply" and chosen.state == ImportState.REVIEW:
@@ -276,7 +276,7 @@ def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
     categories = ProcurementCategory.objects.filter(Q(is_active=True) | Q(pk__in=in_use))
     form = MappingForm(request.POST or None, rows=rows, categories=categories)
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         if form.is_valid():
             changed = ledger.save_mapping(action_plan, form.choices(), by=request.user)
             messages.success(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from academy.access import is_member, require_member
+from academy.access import require_perm
 from academy.models import Membership
 
 from . import collaboration, parts, sections
@@ -30,15 +30,11 @@ from .models import (
 from .section_forms import ActionItemForm, CategoryPlanForm, OperatingModelForm
 
 
-def _plan_or_404(request: HttpRequest, participation_id: int):
-    found, action_plan = plan_or_404(request, participation_id)
-    return found, action_plan, is_member(request.user, found.organisation_id)
-
-
 @login_required
 def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
     """Every category implementation plan of the organisation, and a way to start one."""
-    found, action_plan, member = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     rows = (
         CategoryPlan.objects.filter(plan=action_plan)
         .select_related("category", "owner")
@@ -67,7 +63,8 @@ def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
 @refuse_when_submitted()
 def category_plan(request: HttpRequest, participation: int, code: str) -> HttpResponse:
     """A category's implementation plan, with the category's measures beside it."""
-    found, action_plan, member = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     chosen = get_object_or_404(ProcurementCategory, code=code)
     existing = (
         CategoryPlan.objects.filter(plan=action_plan, category=chosen)
@@ -78,7 +75,7 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
         request.POST or None, instance=existing, organisation_id=found.organisation_id
     )
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         section = collaboration.category_section(chosen.code)
         if request.POST.get("action") == "delete" and existing is not None:
             existing.delete()
@@ -126,11 +123,12 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
 @refuse_when_submitted()
 def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
     """The operating model, section by section, with guidance and the team beside its roles."""
-    found, action_plan, member = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     existing = OperatingModel.objects.filter(plan=action_plan).select_related("updated_by").first()
     form = OperatingModelForm(request.POST or None, instance=existing)
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         if form.is_valid():
             row = form.save(commit=False)
             row.plan = action_plan
@@ -168,7 +166,8 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
 @login_required
 def action_items(request: HttpRequest, participation: int) -> HttpResponse:
     """The plan's action items: unfinished first, by due date."""
-    found, action_plan, member = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     items = (
         ActionItem.objects.filter(plan=action_plan)
         .select_related("owner", "category")
@@ -197,8 +196,8 @@ def action_items(request: HttpRequest, participation: int) -> HttpResponse:
 
 def _team_plan(request: HttpRequest, participation: int):
     """For the pages only the team uses: the participation and its plan."""
-    found, action_plan, _member = _plan_or_404(request, participation)
-    require_member(request, found)
+    found, action_plan = plan_or_404(request, participation)
+    require_perm(request, "academy.change_workspace", found)
     return found, action_plan
 
 
@@ -271,7 +270,8 @@ def action_item_delete(request: HttpRequest, participation: int, item_id: int) -
 @login_required
 def timeline(request: HttpRequest, participation: int) -> HttpResponse:
     """The plan's dated parts in one list, earliest first."""
-    found, action_plan, member = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     today = timezone.localdate()
     return render(
         request,

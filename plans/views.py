@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import get_participation_or_404, require_perm
 
 from . import collaboration, parts, services
 from .access import plan_or_404
@@ -28,7 +28,7 @@ from .potential import category_totals, plan_potentials, potentials
 def plan(request: HttpRequest, participation: int) -> HttpResponse:
     """The action plan's analysis: where the organisation's procurement emissions are."""
     found = get_participation_or_404(request, participation)
-    member = is_member(request.user, found.organisation_id)
+    member = request.user.has_perm("academy.change_workspace", found)
     try:
         action_plan = services.plan_for(found, create=member)
     except services.PlanError as error:
@@ -55,7 +55,7 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
 def spend(request: HttpRequest, participation: int) -> HttpResponse:
     """Spend by category, entered by hand, with any own factor and its justification."""
     found = get_participation_or_404(request, participation)
-    require_member(request, found)
+    require_perm(request, "academy.change_workspace", found)
     try:
         action_plan = services.plan_for(found)
     except services.PlanError as error:
@@ -112,17 +112,13 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
     )
 
 
-def _plan_or_404(request, participation_id: int):
-    return plan_or_404(request, participation_id)
-
-
 @login_required
 @refuse_when_submitted()
 def category(request: HttpRequest, participation: int, code: str) -> HttpResponse:
     """One category: its emissions, the measures chosen for it and their potential."""
-    found, action_plan = _plan_or_404(request, participation)
+    found, action_plan = plan_or_404(request, participation)
     chosen = get_object_or_404(ProcurementCategory, code=code)
-    member = is_member(request.user, found.organisation_id)
+    member = request.user.has_perm("academy.change_workspace", found)
     suggestions = SuggestedMeasure.objects.filter(
         Q(category=chosen) | Q(category__isnull=True)
     ).order_by("category", "title_fi")
@@ -142,7 +138,7 @@ def category(request: HttpRequest, participation: int, code: str) -> HttpRespons
     )
     form = MeasureForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         if form.is_valid():
             measure = form.save(commit=False)
             measure.plan, measure.category = action_plan, chosen
@@ -188,8 +184,8 @@ def category(request: HttpRequest, participation: int, code: str) -> HttpRespons
 @refuse_when_submitted(whole_page=True)
 def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpResponse:
     """Change or remove a measure."""
-    found, action_plan = _plan_or_404(request, participation)
-    require_member(request, found)
+    found, action_plan = plan_or_404(request, participation)
+    require_perm(request, "academy.change_workspace", found)
     item = get_object_or_404(action_plan.measures.select_related("category"), pk=measure_id)
     back = redirect("plans:category", participation=found.pk, code=item.category.code)
     section = collaboration.category_section(item.category.code)
@@ -228,15 +224,15 @@ def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpRe
 @refuse_when_submitted()
 def pilot(request: HttpRequest, participation: int) -> HttpResponse:
     """The pilot procurement: what, when, with which criteria, and its milestones."""
-    found, action_plan = _plan_or_404(request, participation)
-    member = is_member(request.user, found.organisation_id)
+    found, action_plan = plan_or_404(request, participation)
+    member = request.user.has_perm("academy.change_workspace", found)
     existing = PilotProcurement.objects.filter(plan=action_plan).first()
     form = PilotForm(request.POST or None, instance=existing, prefix="pilot")
     milestones = MilestoneFormSet(
         request.POST or None, instance=existing or PilotProcurement(), prefix="milestones"
     )
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         if form.is_valid() and milestones.is_valid():
             with transaction.atomic():
                 saved = form.save(commit=False)

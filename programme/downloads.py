@@ -1,18 +1,24 @@
-"""Who may download a stored file: the rules of each kind of file, in one place."""
+"""Who may download a stored file: the rules of each kind of file, in one place.
 
-import datetime as dt
+The permission ``programme.download_file`` (``programme/rules.py``): programme
+staff, or the people a file is for. Anyone else gets a 404 from the view.
+"""
 
-from academy.access import is_programme_staff
+import rules
+from django.utils import timezone
+
 from academy.models import Membership, Participation, StoredFile
 from assignments.models import Feedback, SubmittedFile, Template
 from plans.models import PlanSubmission
 from workshops.models import Material, Session
 
 
-def can_download(user, stored: StoredFile, *, now: dt.datetime) -> bool:
-    """Staff, or the people the file is for; anyone else gets a 404 from the view."""
-    if is_programme_staff(user):
-        return True
+@rules.predicate
+def is_for(user, stored: StoredFile) -> bool:
+    """The file is the user's team's, or shared with their cohort and visible now."""
+    if not user.is_authenticated:
+        return False
+    now = timezone.now()
     organisations = Membership.objects.filter(user=user).values("organisation_id")
     if PlanSubmission.objects.filter(
         pdf=stored, plan__participation__organisation_id__in=organisations

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, is_member
+from academy.access import get_participation_or_404, require_perm
 from academy.models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
 from applications.decisions import participants
 from assignments.overview import pre_assignment_status
 from programme.calendar import feed_calendar
-from programme.downloads import can_download
 from programme.forms import InvitationForm, ProfileForm
 from workshops.models import CalendarFeed, Session, SessionKind, SessionState, new_feed_token
 from workshops.services import offered_times, sparring_taken
@@ -212,7 +211,7 @@ def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
         "members": participation.organisation.memberships.select_related("user").order_by(
             "-is_contact", "user__name"
         ),
-        "is_member": is_member(request.user, participation.organisation_id),
+        "is_member": request.user.has_perm("academy.change_workspace", participation),
         "sparring_open": offered_times(participation, now=now).exists()
         and sparring_taken(participation) < participation.cohort.sparring_per_organisation,
     }
@@ -223,8 +222,7 @@ def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
 def download(request: HttpRequest, public_id) -> FileResponse:
     """A private file, to those it belongs to: an attachment, never shown in the page."""
     stored = get_object_or_404(StoredFile, public_id=public_id)
-    if not can_download(request.user, stored, now=timezone.now()):
-        raise Http404("No such file.")
+    require_perm(request, "programme.download_file", stored)
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,

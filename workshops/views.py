@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, is_member, require_member
+from academy.access import get_participation_or_404, require_perm
 
 from . import services
 from .forms import AttendanceForm, RecordingRequestForm
@@ -28,13 +28,13 @@ def session(request: HttpRequest, participation: int, session: int) -> HttpRespo
         .select_related("user")
         .order_by("user__name")
     )
-    member = is_member(request.user, found_participation.organisation_id)
+    member = request.user.has_perm("academy.change_workspace", found_participation)
     now = timezone.now()
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, attendances=attendances
     )
     if request.method == "POST":
-        require_member(request, found_participation)
+        require_perm(request, "academy.change_workspace", found_participation)
         if found.is_cancelled or found.has_ended(now):
             messages.error(
                 request,
@@ -75,7 +75,7 @@ def sparring(request: HttpRequest, participation: int) -> HttpResponse:
     found = get_participation_or_404(request, participation)
     now = timezone.now()
     if request.method == "POST":
-        require_member(request, found)
+        require_perm(request, "academy.change_workspace", found)
         value = request.POST.get("session", "")
         if not value.isdigit():
             messages.error(request, _("Choose a time first."))
@@ -110,7 +110,7 @@ def sparring(request: HttpRequest, participation: int) -> HttpResponse:
             "own": own,
             "taken": taken,
             "limit": limit,
-            "can_pick": taken < limit and is_member(request.user, found.organisation_id),
+            "can_pick": taken < limit and request.user.has_perm("academy.change_workspace", found),
         },
     )
 

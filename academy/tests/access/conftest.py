@@ -1,0 +1,9 @@
+from academy.tests.programme_fixtures import (  # noqa: F401 - fixtures
+    cohort,
+    contact,
+    nobody,
+    ours,
+    outsider,
+    staff,
+    theirs,
+)

@@ -1,0 +1,113 @@
+"""The access rules, asked directly: who has which permission on which object."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import rules
+from django.contrib.auth.models import AnonymousUser, Permission
+
+from academy.models import Membership
+from academy.rules import is_member_of, is_programme_staff
+from academy.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def interviewer(db):
+    """Staff status without the programme staff group: an interviewer, say."""
+    return UserFactory(email="haastattelija@example.fi", is_staff=True)
+
+
+def test_the_team_sees_and_changes_its_workspace(contact, ours, theirs):
+    assert contact.has_perm("academy.view_workspace", ours)
+    assert contact.has_perm("academy.change_workspace", ours)
+    assert contact.has_perm("academy.change_workspace", ours.organisation)
+    assert not contact.has_perm("academy.view_workspace", theirs)
+    assert not contact.has_perm("academy.change_workspace", theirs)
+
+
+def test_programme_staff_look_but_do_not_act(staff, ours):
+    assert is_programme_staff(staff)
+    assert staff.has_perm("academy.view_workspace", ours)
+    assert not staff.has_perm("academy.change_workspace", ours)
+
+
+@pytest.mark.parametrize("who", ["interviewer", "nobody", "outsider"])
+def test_others_have_nothing(request, who, ours):
+    user = request.getfixturevalue(who)
+    assert not user.has_perm("academy.view_workspace", ours)
+    assert not user.has_perm("academy.change_workspace", ours)
+    assert not user.has_perm("plans.comment_on_plan", ours)
+
+
+def test_an_anonymous_visitor_has_nothing_and_costs_no_query(ours, django_assert_num_queries):
+    anonymous = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert not anonymous.has_perm("academy.view_workspace", ours)
+        assert not anonymous.has_perm("programme.download_file", None)
+
+
+def test_staff_comment_on_a_plan_only_with_the_right_to(staff, ours, contact):
+    assert contact.has_perm("plans.comment_on_plan", ours)
+    assert staff.has_perm("plans.comment_on_plan", ours)
+    group = staff.groups.get()
+    group.permissions.remove(Permission.objects.get(codename="add_plancomment"))
+    fresh = type(staff).objects.get(pk=staff.pk)  # Django keeps permissions per user object
+    assert not fresh.has_perm("plans.comment_on_plan", ours)
+
+
+def test_the_teams_are_read_once_per_user_object(contact, ours, theirs, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        for _ in range(3):
+            assert is_member_of(contact, ours)
+            assert not is_member_of(contact, theirs)
+    Membership.objects.filter(user=contact).delete()
+    assert is_member_of(contact, ours), "the same request keeps what it read"
+    assert not is_member_of(type(contact).objects.get(pk=contact.pk), ours)
+
+
+def permissions_asked_for() -> set[str]:
+    """Every permission name the code asks for with has_perm or require_perm."""
+    names = set()
+    for path in ROOT.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(
+                node.func, "attr", getattr(node.func, "id", None)
+            ) in {
+                "has_perm",
+                "require_perm",
+            }:
+                names.update(
+                    arg.value
+                    for arg in node.args
+                    if isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and "." in arg.value
+                )
+    for path in (ROOT / "templates").rglob("*.html"):
+        names.update(re.findall(r'{%\s*has_perm\s+"([^"]+)"', path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_permission_asked_for_exists():
+    """A misspelt name would deny everyone without a word: each object permission asked
+    for is a rule, or else one of Django's model permissions."""
+    asked = permissions_asked_for()
+    assert {
+        "academy.view_workspace",
+        "academy.change_workspace",
+        "programme.download_file",
+    } <= asked
+    model_permissions = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    unknown = {name for name in asked if not rules.perm_exists(name)} - model_permissions
+    assert unknown == set()
