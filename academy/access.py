@@ -7,10 +7,16 @@ module only turns a refusal into "not found".
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Participation
+from .models import Participation, User
 from .rules import is_programme_staff
 
-__all__ = ["get_participation_or_404", "is_programme_staff", "require_perm"]
+__all__ = ["SignedInRequest", "get_participation_or_404", "is_programme_staff", "require_perm"]
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a view behind ``login_required``: its user is a ``User``."""
+
+    user: User
 
 
 def require_perm(request: HttpRequest, permission: str, obj) -> None:

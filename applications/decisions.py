@@ -24,7 +24,7 @@ from .services import ApplicationError, NotAllowed, transition
 
 State = ApplicationState
 DECIDABLE = [State.SUBMITTED, State.RESERVE]
-MAIL_FOR = {
+MAIL_FOR: dict[str, str] = {
     State.SELECTED: "decision_selected",
     State.RESERVE: "decision_reserve",
     State.NOT_SELECTED: "decision_not_selected",

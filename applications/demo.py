@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from academy.demo import ORGANISATIONS
 from academy.models import HELSINKI, Cohort, TeamRole, User
@@ -104,7 +105,7 @@ def _interviews(cohort: Cohort, interviewer: User) -> None:
         Interview.objects.create(
             application=application,
             slot=slot,
-            booked_at=application.submitted_at,
+            booked_at=application.submitted_at or timezone.now(),
             booked_by=application.applicant,
         )
 

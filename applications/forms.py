@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.db import models
 from django.forms import inlineformset_factory
@@ -86,9 +88,15 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation_kind"].choices = [("", "---------"), *OrganisationKind.choices]
+        kind = self.fields["organisation_kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "---------"), *OrganisationKind.choices]
         for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea) and field.max_length:
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(field.widget, forms.Textarea)
+                and field.max_length
+            ):
                 # A browser cuts a longer paste silently at maxlength; the server explains instead.
                 field.widget.attrs.pop("maxlength", None)
                 limit = _("At most %(limit)s characters.") % {"limit": field.max_length}
@@ -125,11 +133,13 @@ class ProposedMemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "---------"), *TeamRole.choices]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "---------"), *TeamRole.choices]
         self.fields["role"].required = self.fields["name"].required = False
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         # Role and name are needed for a row that is used; an unused row needs nothing.
         for name in ("role", "name"):
             if not data.get(name) and name not in self.errors:
@@ -176,7 +186,9 @@ def team_formset(application: Application, data=None) -> BaseTeamFormSet:
         max_num=MAX_TEAM,
         validate_max=True,
     )
-    return formset_class(data, instance=application, prefix="team", initial=initial)
+    return cast(
+        BaseTeamFormSet, formset_class(data, instance=application, prefix="team", initial=initial)
+    )
 
 
 class WithdrawForm(forms.Form):

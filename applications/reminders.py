@@ -78,6 +78,7 @@ class UnbookedInterviewReminder(ReminderRule[Application]):
         )
 
     def date(self, obj: Application) -> dt.datetime:
+        assert obj.submitted_at is not None  # objects() are submitted
         return obj.submitted_at
 
     def recipients(self, obj: Application):
@@ -155,6 +156,7 @@ class ConfirmationReminder(ReminderRule[Application]):
         ).select_related("cohort", "applicant")
 
     def date(self, obj: Application) -> dt.datetime:
+        assert obj.confirm_by is not None  # objects() have a time to confirm by
         return obj.confirm_by
 
     def recipients(self, obj: Application):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.access import SignedInRequest
 from academy.models import HELSINKI, Cohort, Organisation
 
 from . import answers, decisions, interviews, services
@@ -21,7 +22,7 @@ def get_own_application_or_404(request: HttpRequest, public_id) -> Application:
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: SignedInRequest) -> HttpResponse:
     """Apply to the current cohort: the eligibility question first, then a draft."""
     cohort = Cohort.objects.current()
     if cohort is None:
@@ -48,13 +49,13 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     applications = Application.objects.of(request.user).select_related("cohort")
     return render(request, "applications/index.html", {"applications": applications})
 
 
 @login_required
-def detail(request: HttpRequest, public_id) -> HttpResponse:
+def detail(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     team = list(application.team.all())
     data = answers.snapshot(application, team)
@@ -87,7 +88,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, public_id) -> HttpResponse:
+def edit(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     now = timezone.now()
     if not application.is_editable_at(now):
@@ -172,7 +173,7 @@ def _save(request: HttpRequest, application: Application, form, formset, now, se
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, public_id) -> HttpResponse:
+def submit(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     try:
         services.submit_application(application, by=request.user, now=timezone.now())
@@ -192,7 +193,7 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def withdraw(request: HttpRequest, public_id) -> HttpResponse:
+def withdraw(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     if not application.is_editable_at(timezone.now()):
         messages.info(request, _("This application can no longer be withdrawn here."))
@@ -213,7 +214,7 @@ def withdraw(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, public_id) -> HttpResponse:
+def reopen(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     try:
         services.reopen_application(application, by=request.user, now=timezone.now())
@@ -227,7 +228,7 @@ def reopen(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def interview(request: HttpRequest, public_id) -> HttpResponse:
+def interview(request: SignedInRequest, public_id) -> HttpResponse:
     """Book an interview time, or move the one booked."""
     application = get_own_application_or_404(request, public_id)
     now = timezone.now()
@@ -285,7 +286,7 @@ def _by_day(slots) -> list[tuple]:
 
 
 @login_required
-def interview_cancel(request: HttpRequest, public_id) -> HttpResponse:
+def interview_cancel(request: SignedInRequest, public_id) -> HttpResponse:
     application = get_own_application_or_404(request, public_id)
     current = application.interviews.active().select_related("slot").first()
     if current is None:
@@ -305,7 +306,7 @@ def interview_cancel(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def confirm(request: HttpRequest, public_id) -> HttpResponse:
+def confirm(request: SignedInRequest, public_id) -> HttpResponse:
     """The selected organisation confirms its place, or declines it."""
     application = get_own_application_or_404(request, public_id)
     now = timezone.now()

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from . import services
 from .forms import UploadForm
@@ -15,7 +15,7 @@ from .overview import status_of
 
 
 @login_required
-def submission(request: HttpRequest, participation: int) -> HttpResponse:
+def submission(request: SignedInRequest, participation: int) -> HttpResponse:
     """The pre-assignment: instructions, templates, the organisation's files, feedback."""
     found = get_participation_or_404(request, participation)
     assignment = (

@@ -151,7 +151,8 @@ def due_reminders(now: dt.datetime) -> Iterator[Due]:
 def sweep(now: dt.datetime | None = None) -> int:
     """Queue every reminder due now that has not been queued before. Returns how many."""
     now = now or timezone.now()
-    created, templates = 0, {}
+    created = 0
+    templates: dict = {}
     batch: list[Due] = []
     for due in due_reminders(now):
         batch.append(due)

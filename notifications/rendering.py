@@ -12,9 +12,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template import Context, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.defaulttags import DebugNode, LoadNode
-from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -81,7 +80,10 @@ def _compiled(purpose: str, language: str) -> dict | None:
         log.exception(
             "Staff's %s template (%s) is broken; using the shipped one.", purpose, language
         )
-        return compile_sources(shipped_sources(purpose, language))
+        shipped = shipped_sources(purpose, language)
+        if shipped is None:
+            raise
+        return compile_sources(shipped)
 
 
 def _render_or_fall_back(purpose: str, language: str, parts: dict, context: dict) -> Rendered:
@@ -141,8 +143,8 @@ def shipped_sources(purpose: str, language: str) -> dict[str, str] | None:
 
 
 def _file_source(purpose: str, language: str, part: str) -> str:
-    template = get_template(f"emails/{purpose}/{language}/{FILES[part]}")
-    return template.template.source
+    template = Engine.get_default().get_template(f"emails/{purpose}/{language}/{FILES[part]}")
+    return template.source
 
 
 def compile_sources(sources: dict[str, str]) -> dict[str, Template | None]:

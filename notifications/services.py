@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .models import EmailState, OutgoingEmail
+from .models import EmailState, OutgoingEmail, OutgoingEmailQuerySet
 from .rendering import render_email
 
 log = logging.getLogger(__name__)
@@ -367,20 +367,20 @@ def requeue_stale(now: dt.datetime | None = None) -> int:
     return len(ids)
 
 
-def send_drafts(emails: models.QuerySet) -> int:
+def send_drafts(emails: OutgoingEmailQuerySet) -> int:
     return _requeue(emails.filter(state=EmailState.DRAFT))
 
 
-def retry_failed(emails: models.QuerySet) -> int:
+def retry_failed(emails: OutgoingEmailQuerySet) -> int:
     return _requeue(emails.filter(state=EmailState.FAILED), reset_attempts=True)
 
 
-def resend_uncertain(emails: models.QuerySet) -> int:
+def resend_uncertain(emails: OutgoingEmailQuerySet) -> int:
     """Staff have checked that an uncertain mail did not arrive: send it again."""
     return _requeue(emails.uncertain(), reset_attempts=True)
 
 
-def discard(emails: models.QuerySet) -> int:
+def discard(emails: OutgoingEmailQuerySet) -> int:
     waiting = [EmailState.DRAFT, EmailState.QUEUED, EmailState.FAILED]
     uncertain = emails.uncertain().values_list("pk", flat=True)
     return emails.filter(models.Q(state__in=waiting) | models.Q(pk__in=list(uncertain))).update(
@@ -388,7 +388,7 @@ def discard(emails: models.QuerySet) -> int:
     )
 
 
-def _requeue(emails: models.QuerySet, *, reset_attempts: bool = False) -> int:
+def _requeue(emails: OutgoingEmailQuerySet, *, reset_attempts: bool = False) -> int:
     now = timezone.now()
     ids = list(emails.values_list("pk", flat=True))
     fields = {"state": EmailState.QUEUED, "queued_at": now, "next_attempt_at": now}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from . import collaboration
 from .access import plan_or_404
@@ -66,7 +66,7 @@ class CommentForm(forms.Form):
 
 @login_required
 @require_POST
-def comments(request: HttpRequest, participation: int) -> HttpResponse:
+def comments(request: SignedInRequest, participation: int) -> HttpResponse:
     """Write a comment on a section, or mark one resolved; then back to the page it was on."""
     found, action_plan = plan_or_404(request, participation)
     role = collaboration.writes_as(request.user, found)
@@ -116,7 +116,7 @@ def comments(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, participation: int) -> HttpResponse:
+def history(request: SignedInRequest, participation: int) -> HttpResponse:
     """Who changed what in the plan and when, newest first."""
     found, action_plan = plan_or_404(request, participation)
     sections = collaboration.history_sections(action_plan)
@@ -145,7 +145,7 @@ def history(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
-def submit(request: HttpRequest, participation: int) -> HttpResponse:
+def submit(request: SignedInRequest, participation: int) -> HttpResponse:
     """What submitting means, and the button; with the versions submitted before."""
     found, action_plan = plan_or_404(request, participation)
     if request.method == "POST":
@@ -171,7 +171,7 @@ def submit(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
-def submission(request: HttpRequest, participation: int, submission_id: int) -> HttpResponse:
+def submission(request: SignedInRequest, participation: int, submission_id: int) -> HttpResponse:
     """A frozen version of the plan, exactly as it was submitted."""
     found, action_plan = plan_or_404(request, participation)
     frozen = get_object_or_404(

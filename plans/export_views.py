@@ -4,9 +4,11 @@ Members of the organisation and programme staff may download; anyone else gets a
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from academy.access import SignedInRequest
 
 from . import exports
 from .access import plan_or_404
@@ -19,7 +21,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @login_required
-def analysis_xlsx(request: HttpRequest, participation: int) -> HttpResponse:
+def analysis_xlsx(request: SignedInRequest, participation: int) -> HttpResponse:
     _found, plan = plan_or_404(request, participation)
     return _attachment(
         exports.analysis_xlsx(plan),
@@ -29,7 +31,7 @@ def analysis_xlsx(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
-def plan_pdf(request: HttpRequest, participation: int) -> HttpResponse:
+def plan_pdf(request: SignedInRequest, participation: int) -> HttpResponse:
     _found, plan = plan_or_404(request, participation)
     return _attachment(
         exports.plan_pdf(plan),

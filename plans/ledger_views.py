@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from . import collaboration, ledger, reconciliation, services
 from .collaboration import PlanSubmitted
@@ -53,7 +53,7 @@ def _import_of(action_plan, import_id: int):
 
 @login_required
 @refuse_when_submitted()
-def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
+def ledger_page(request: SignedInRequest, participation: int) -> HttpResponse:
     """Upload a purchase-invoice file; what is in use, and earlier imports."""
     found, action_plan, member = _plan(request, participation)
     if action_plan is None:
@@ -97,7 +97,7 @@ def ledger_page(request: HttpRequest, participation: int) -> HttpResponse:
 
 @login_required
 @refuse_when_submitted(whole_page=True)
-def ledger_columns(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
+def ledger_columns(request: SignedInRequest, participation: int, import_id: int) -> HttpResponse:
     """Say which column is which, with the file's first rows to look at."""
     found, action_plan, _member = _plan(request, participation)
     require_perm(request, "academy.change_workspace", found)
@@ -155,7 +155,7 @@ def _preview(chosen) -> tuple[list[str], list[list[str]]]:
 
 @login_required
 @refuse_when_submitted()
-def ledger_import(request: HttpRequest, participation: int, import_id: int) -> HttpResponse:
+def ledger_import(request: SignedInRequest, participation: int, import_id: int) -> HttpResponse:
     """An import's progress, then what it read: apply it, discard it, or start it again."""
     found, action_plan, member = _plan(request, participation)
     if action_plan is None:
@@ -239,7 +239,7 @@ def ledger_reconciliation(
 
 @login_required
 @require_GET
-def ledger_progress(request: HttpRequest, participation: int, import_id: int) -> JsonResponse:
+def ledger_progress(request: SignedInRequest, participation: int, import_id: int) -> JsonResponse:
     """The import's state for the progress page to poll."""
     found, action_plan, _member = _plan(request, participation)
     if action_plan is None:
@@ -261,7 +261,7 @@ def ledger_progress(request: HttpRequest, participation: int, import_id: int) ->
 
 @login_required
 @refuse_when_submitted()
-def ledger_accounts(request: HttpRequest, participation: int) -> HttpResponse:
+def ledger_accounts(request: SignedInRequest, participation: int) -> HttpResponse:
     """Each account of the ledger in use, with its category: mapped, suggested or left out."""
     found, action_plan, member = _plan(request, participation)
     if action_plan is None:

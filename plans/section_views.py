@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from academy.access import require_perm
+from academy.access import SignedInRequest, require_perm
 from academy.models import Membership
 
 from . import collaboration, parts, sections
@@ -31,7 +31,7 @@ from .section_forms import ActionItemForm, CategoryPlanForm, OperatingModelForm
 
 
 @login_required
-def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
+def category_plans(request: SignedInRequest, participation: int) -> HttpResponse:
     """Every category implementation plan of the organisation, and a way to start one."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
@@ -61,7 +61,7 @@ def category_plans(request: HttpRequest, participation: int) -> HttpResponse:
 
 @login_required
 @refuse_when_submitted()
-def category_plan(request: HttpRequest, participation: int, code: str) -> HttpResponse:
+def category_plan(request: SignedInRequest, participation: int, code: str) -> HttpResponse:
     """A category's implementation plan, with the category's measures beside it."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
@@ -121,7 +121,7 @@ def category_plan(request: HttpRequest, participation: int, code: str) -> HttpRe
 
 @login_required
 @refuse_when_submitted()
-def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
+def operating_model(request: SignedInRequest, participation: int) -> HttpResponse:
     """The operating model, section by section, with guidance and the team beside its roles."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
@@ -164,7 +164,7 @@ def operating_model(request: HttpRequest, participation: int) -> HttpResponse:
 
 
 @login_required
-def action_items(request: HttpRequest, participation: int) -> HttpResponse:
+def action_items(request: SignedInRequest, participation: int) -> HttpResponse:
     """The plan's action items: unfinished first, by due date."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
@@ -230,14 +230,14 @@ def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> H
 
 @login_required
 @refuse_when_submitted()
-def action_item_add(request: HttpRequest, participation: int) -> HttpResponse:
+def action_item_add(request: SignedInRequest, participation: int) -> HttpResponse:
     found, action_plan = _team_plan(request, participation)
     return _edit_action_item(request, found, action_plan, None)
 
 
 @login_required
 @refuse_when_submitted()
-def action_item(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
+def action_item(request: SignedInRequest, participation: int, item_id: int) -> HttpResponse:
     found, action_plan = _team_plan(request, participation)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
     return _edit_action_item(request, found, action_plan, item)
@@ -245,7 +245,7 @@ def action_item(request: HttpRequest, participation: int, item_id: int) -> HttpR
 
 @login_required
 @refuse_when_submitted()
-def action_item_delete(request: HttpRequest, participation: int, item_id: int) -> HttpResponse:
+def action_item_delete(request: SignedInRequest, participation: int, item_id: int) -> HttpResponse:
     """Removing an item asks first."""
     found, action_plan = _team_plan(request, participation)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
@@ -268,7 +268,7 @@ def action_item_delete(request: HttpRequest, participation: int, item_id: int) -
 
 
 @login_required
-def timeline(request: HttpRequest, participation: int) -> HttpResponse:
+def timeline(request: SignedInRequest, participation: int) -> HttpResponse:
     """The plan's dated parts in one list, earliest first."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)

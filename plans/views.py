@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from . import collaboration, parts, services
 from .access import plan_or_404
@@ -25,7 +25,7 @@ from .potential import category_totals, plan_potentials, potentials
 
 
 @login_required
-def plan(request: HttpRequest, participation: int) -> HttpResponse:
+def plan(request: SignedInRequest, participation: int) -> HttpResponse:
     """The action plan's analysis: where the organisation's procurement emissions are."""
     found = get_participation_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
@@ -52,7 +52,7 @@ def plan(request: HttpRequest, participation: int) -> HttpResponse:
 
 @login_required
 @refuse_when_submitted(whole_page=True)
-def spend(request: HttpRequest, participation: int) -> HttpResponse:
+def spend(request: SignedInRequest, participation: int) -> HttpResponse:
     """Spend by category, entered by hand, with any own factor and its justification."""
     found = get_participation_or_404(request, participation)
     require_perm(request, "academy.change_workspace", found)
@@ -114,7 +114,7 @@ def spend(request: HttpRequest, participation: int) -> HttpResponse:
 
 @login_required
 @refuse_when_submitted()
-def category(request: HttpRequest, participation: int, code: str) -> HttpResponse:
+def category(request: SignedInRequest, participation: int, code: str) -> HttpResponse:
     """One category: its emissions, the measures chosen for it and their potential."""
     found, action_plan = plan_or_404(request, participation)
     chosen = get_object_or_404(ProcurementCategory, code=code)
@@ -182,7 +182,7 @@ def category(request: HttpRequest, participation: int, code: str) -> HttpRespons
 
 @login_required
 @refuse_when_submitted(whole_page=True)
-def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpResponse:
+def measure(request: SignedInRequest, participation: int, measure_id: int) -> HttpResponse:
     """Change or remove a measure."""
     found, action_plan = plan_or_404(request, participation)
     require_perm(request, "academy.change_workspace", found)
@@ -222,7 +222,7 @@ def measure(request: HttpRequest, participation: int, measure_id: int) -> HttpRe
 
 @login_required
 @refuse_when_submitted()
-def pilot(request: HttpRequest, participation: int) -> HttpResponse:
+def pilot(request: SignedInRequest, participation: int) -> HttpResponse:
     """The pilot procurement: what, when, with which criteria, and its milestones."""
     found, action_plan = plan_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)

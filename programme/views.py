@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 from academy.models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
 from applications.decisions import participants
 from assignments.overview import pre_assignment_status
@@ -74,7 +74,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """The signed-in person's own details: name and the language of their e-mails."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +91,7 @@ def get_own_membership_or_404(request: HttpRequest, organisation_id: int) -> Mem
 
 
 @login_required
-def team_page(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def team_page(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     """The team: every member sees it; the contact person invites, revokes, resends and removes."""
     membership = get_own_membership_or_404(request, organisation_id)
     organisation = membership.organisation
@@ -157,7 +157,7 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 
 @login_required
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: SignedInRequest, token: str) -> HttpResponse:
     """Accept an invitation: only the person it was sent to, signed in with that address."""
     found = team.find(token)
     if found is None:
@@ -183,7 +183,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def workspaces(request: HttpRequest) -> HttpResponse:
+def workspaces(request: SignedInRequest) -> HttpResponse:
     """The way in: straight to the one workspace a person has, or a choice among several."""
     found = list(
         Participation.objects.of_user(request.user)
@@ -196,7 +196,7 @@ def workspaces(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
+def workspace(request: SignedInRequest, participation_id: int) -> HttpResponse:
     """The organisation's home in the programme: its timeline, sessions, pre-assignment, team."""
     participation = get_participation_or_404(request, participation_id)
     now = timezone.now()
@@ -219,7 +219,7 @@ def workspace(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, public_id) -> FileResponse:
+def download(request: SignedInRequest, public_id) -> FileResponse:
     """A private file, to those it belongs to: an attachment, never shown in the page."""
     stored = get_object_or_404(StoredFile, public_id=public_id)
     require_perm(request, "programme.download_file", stored)
@@ -236,7 +236,7 @@ def download(request: HttpRequest, public_id) -> FileResponse:
 
 
 @login_required
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: SignedInRequest) -> HttpResponse:
     """The person's calendar address, to subscribe to in Outlook or Google, and to replace."""
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":

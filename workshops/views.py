@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from academy.access import get_participation_or_404, require_perm
+from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from . import services
 from .forms import AttendanceForm, RecordingRequestForm
@@ -19,7 +19,7 @@ def _session_or_404(participation, session_id: int) -> Session:
 
 
 @login_required
-def session(request: HttpRequest, participation: int, session: int) -> HttpResponse:
+def session(request: SignedInRequest, participation: int, session: int) -> HttpResponse:
     """One session: when, where, agenda, materials, and who of the team will attend."""
     found_participation = get_participation_or_404(request, participation)
     found = _session_or_404(found_participation, session)
@@ -70,7 +70,7 @@ def session(request: HttpRequest, participation: int, session: int) -> HttpRespo
 
 
 @login_required
-def sparring(request: HttpRequest, participation: int) -> HttpResponse:
+def sparring(request: SignedInRequest, participation: int) -> HttpResponse:
     """The sparring times staff offer; the organisation picks as many as the cohort allows."""
     found = get_participation_or_404(request, participation)
     now = timezone.now()
