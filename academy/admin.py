@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .admin_access import ObjectRulesMixin, ReadOnlyMixin
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, Membership, Organisation, Participation, User
 
@@ -12,7 +13,7 @@ admin.site.index_title = _("Programme administration")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ObjectRulesMixin, DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     list_display = ["email", "name", "preferred_language", "is_staff", "is_active", "last_login"]
@@ -39,16 +40,6 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
-
-    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        # Changing another administrator's e-mail, password or active flag would
-        # take over their account: only a superuser may do that.
-        other_administrator = (
-            obj is not None and obj != request.user and (obj.is_staff or obj.is_superuser)
-        )
-        if other_administrator and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,7 +75,9 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Invitations are sent by the organisation's contact person, with a secret link.
+    refuses = ("add",)
     list_display = [
         "email",
         "organisation",
@@ -109,7 +102,3 @@ class InvitationAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
     readonly_fields = [name for name in fields if isinstance(name, str) and name != "revoked_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Invitations are sent by the organisation's contact person, with a secret link.
-        return False

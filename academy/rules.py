@@ -16,6 +16,11 @@ own objects in its ``rules.py`` from these predicates.
 
 Another organisation's pages and files are not found (404), never forbidden: a
 403 would confirm that they exist.
+
+In the admin, a rule named after one of Django's model permissions narrows that
+permission on each object (``add_object_rule``): ``applications.change_review``
+is the model permission, and on a review also being its reviewer or a superuser.
+The admin asks such rules itself (``academy.admin_access.ObjectRulesMixin``).
 """
 
 import rules
@@ -57,6 +62,47 @@ def is_member_of(user, obj) -> bool:
     return organisation_id is not None and organisation_id in team_ids(user)
 
 
+def model_permission(name: str) -> rules.Predicate:
+    """Django's own permission ``name``, from the user's groups or their own (a superuser has
+    every one), read without the rules so that a rule of the same name may build on it."""
+
+    @rules.predicate(name=f"model_permission:{name}")
+    def granted(user) -> bool:
+        return name in user.get_all_permissions()
+
+    return granted
+
+
+@rules.predicate
+def no_object(user, obj) -> bool:
+    """Asked of a kind of record rather than one of them: the admin's list and add pages."""
+    return obj is None
+
+
+def add_object_rule(name: str, on_object: rules.Predicate) -> None:
+    """The model permission ``name``, and on an object only where ``on_object`` holds too.
+
+    Without an object the rule is the model permission itself, so ``has_perm(name)``
+    answers as before there was a rule. With one, the rule alone answers: Django's
+    ModelBackend grants no permission on an object.
+    """
+    rules.add_perm(name, model_permission(name) & (no_object | on_object))
+
+
+@rules.predicate
+def is_self(user, account) -> bool:
+    return account.pk == user.pk
+
+
+@rules.predicate
+def is_administrator(user, account) -> bool:
+    return account.is_staff or account.is_superuser
+
+
 # A workspace and everything in it: its team sees and acts; programme staff look.
 rules.add_perm("academy.view_workspace", is_member_of | is_programme_staff)
 rules.add_perm("academy.change_workspace", is_member_of)
+
+# Changing another administrator's e-mail, password or active flag would take over
+# their account: only a superuser may do that.
+add_object_rule("academy.change_user", rules.is_superuser | is_self | ~is_administrator)

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
+from academy.admin_access import ObjectRulesMixin, ReadOnlyInlineMixin, ReadOnlyMixin
 from academy.models import Cohort, User
 from academy.spreadsheets import ExportForm, SpreadsheetCSV
 
@@ -92,18 +93,13 @@ def render_sections(data: dict) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    refuses = ("add", "change")
     extra = 0
     can_delete = False
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return list(self.fields)
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class ProposedMemberInline(ReadOnlyInline):
@@ -128,16 +124,14 @@ class ReviewInline(ReadOnlyInline):
     show_change_link = True
 
 
-class InternalNoteInline(admin.StackedInline):
+class InternalNoteInline(ReadOnlyInlineMixin, admin.StackedInline):
+    # Notes are kept as written: add a new one to correct an earlier one.
+    refuses = ("change",)
     model = InternalNote
     extra = 1
     can_delete = False
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Notes are kept as written: add a new one to correct an earlier one.
-        return False
 
 
 DECIDABLE_OR_TAKEN = [
@@ -203,7 +197,9 @@ class InterviewBookedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
+class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
+    # Applications are made on the public pages by the organisations themselves.
+    refuses = ("add",)
     resource_classes = [ApplicationResource]
     formats = [SpreadsheetCSV, XLSX]
     export_form_class = ExportForm
@@ -264,10 +260,6 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     @admin.display(description=_("interview"))
     def interview_display(self, application: Application) -> str:
         return str(application.booked[0].slot) if application.booked else "–"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Applications are made on the public pages by the organisations themselves.
-        return False
 
     def get_changelist_form(self, request: HttpRequest, **kwargs):
         return PendingDecisionForm
@@ -384,7 +376,9 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ApplicationVersion)
-class ApplicationVersionAdmin(admin.ModelAdmin):
+class ApplicationVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # A version is the application as it was submitted, kept as it is.
+    refuses = ("add", "change", "delete")
     list_display = ["application", "number", "created_at", "created_by"]
     list_filter = ["application__cohort"]
     search_fields = ["application__organisation_name", "application__business_id"]
@@ -392,22 +386,13 @@ class ApplicationVersionAdmin(admin.ModelAdmin):
     fields = ["application", "number", "created_at", "created_by", "answers_display"]
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
     @admin.display(description=_("answers"))
     def answers_display(self, version: ApplicationVersion) -> str:
         return render_sections(version.answers)
 
 
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
+class ReviewCriterionAdmin(ObjectRulesMixin, admin.ModelAdmin):
     list_display = ["name", "cohort", "weight", "position"]
     list_editable = ["weight", "position"]
     list_filter = ["cohort"]
@@ -416,11 +401,6 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # A scored criterion stays in its cohort: moving it would move its scores.
         return ["cohort"] if obj is not None and obj.scores.exists() else []
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        if obj is not None and obj.scores.exists():
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class ScoreForm(forms.ModelForm):
@@ -515,7 +495,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
     form = ReviewForm
     inlines = [ScoreInline]
     list_display = ["application", "reviewer", "conflict_of_interest", "updated_at"]
@@ -537,17 +517,6 @@ class ReviewAdmin(admin.ModelAdmin):
         if application and own and request.method == "GET":
             return redirect("admin:applications_review_change", own.pk)
         return super().add_view(request, form_url, extra_context)
-
-    def has_change_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
-        # Each reviewer changes their own review only; others' reviews are visible.
-        if obj is not None and obj.reviewer_id != request.user.pk and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
-        if obj is not None and obj.reviewer_id != request.user.pk and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
         if not change:
@@ -604,7 +573,7 @@ class SlotBookedFilter(admin.SimpleListFilter):
 
 
 @admin.register(InterviewSlot)
-class InterviewSlotAdmin(admin.ModelAdmin):
+class InterviewSlotAdmin(ObjectRulesMixin, admin.ModelAdmin):
     list_display = ["__str__", "cohort", "booked_by_display", "interviewer_names"]
     list_filter = ["cohort", SlotBookedFilter]
     date_hierarchy = "starts_at"
@@ -618,11 +587,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         if obj is not None and obj.interviews.active().exists():
             return ["cohort", "starts_at", "ends_at", "meeting_url"]
         return []
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        if obj is not None and obj.interviews.exists():
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         booked = Interview.objects.active().select_related("application")
@@ -745,7 +709,7 @@ class InterviewForm(forms.ModelForm):
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
     """The interview desk: who is booked when, the assessment, notes and no-shows."""
 
     form = InterviewForm
@@ -764,10 +728,6 @@ class InterviewAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         fields = list(self.readonly_fields)
         return [*fields, "application"] if obj else fields
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # An interview is cancelled (which tells the calendars), never deleted.
-        return False
 
     @admin.display(description=_("assessed"), boolean=True)
     def assessed(self, interview: Interview) -> bool:

@@ -12,6 +12,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from academy.admin_access import ReadOnlyInlineMixin
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from academy.files import store
 from academy.models import Organisation, Participation
@@ -146,15 +147,14 @@ class AssignmentAdmin(admin.ModelAdmin):
                 )
 
 
-class SubmittedFileInline(admin.TabularInline):
+class SubmittedFileInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # The organisation's team uploads the files on its workspace.
+    refuses = ("add",)
     model = SubmittedFile
     extra = 0
     can_delete = False
     fields = ["download", "version", "uploaded", "replaced_at", "removed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("file", "file__uploaded_by")
@@ -170,15 +170,14 @@ class SubmittedFileInline(admin.TabularInline):
         return f"{moment:%d.%m.%Y %H:%M}, {item.file.uploaded_by or ''}"
 
 
-class FeedbackInline(admin.StackedInline):
+class FeedbackInline(ReadOnlyInlineMixin, admin.StackedInline):
+    # New feedback is written in the submission's own field, which tells the team.
+    refuses = ("add",)
     model = Feedback
     extra = 0
     can_delete = False
     fields = ["author", "created_at", "text", "attachments"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("files"))
     def attachments(self, feedback: Feedback) -> str:

@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from academy.admin_access import ReadOnlyMixin
+
 from . import purposes, reminders, services
 from .models import EmailState, EmailTemplate, OutgoingEmail, ReminderOffset
 from .rendering import FILES, check_staff_template, render_sources, shipped_sources
@@ -41,7 +43,9 @@ class UncertainFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Mails are queued by the software and kept as the record of what was sent.
+    refuses = ("add", "delete")
     list_display = ["created_at", "to", "purpose", "subject", "state_label", "attempts", "sent_at"]
     list_filter = ["state", UncertainFilter, "purpose", "cohort", "language"]
     search_fields = ["to", "subject", "key"]
@@ -116,12 +120,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     @admin.display(description=_("text"))
     def hidden_body(self, email: OutgoingEmail) -> str:
         return _("Hidden: this mail contains a sign-in code or link.")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)

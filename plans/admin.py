@@ -17,6 +17,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from academy.admin_access import ReadOnlyInlineMixin, ReadOnlyMixin
 from academy.models import Cohort
 from academy.rules import is_programme_staff
 from academy.uploads import sizes_apart
@@ -248,18 +249,13 @@ def frozen_version_link(submission: PlanSubmission) -> str:
     return format_html('<a href="{}">{}</a>', url, gettext("Show"))
 
 
-class PlanSubmissionInline(admin.TabularInline):
+class PlanSubmissionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    refuses = ("add", "change")
     model = PlanSubmission
     fields = ["submitted_at", "submitted_by", "reopened_at", "reopened_by", "frozen_version"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("submitted_by", "reopened_by", "plan")
@@ -302,16 +298,11 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategorySpend)
-class CategorySpendAdmin(admin.ModelAdmin):
+class CategorySpendAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    refuses = ("add", "change")
     list_display = ["plan", "year", "category", "amount_eur", "factor_override", "source"]
     list_filter = ["year", "source", "plan__participation__cohort"]
     list_select_related = ["plan__participation__organisation", "category"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SuggestedMeasure)
@@ -322,7 +313,8 @@ class SuggestedMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReductionMeasure)
-class ReductionMeasureAdmin(admin.ModelAdmin):
+class ReductionMeasureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    refuses = ("add", "change")
     list_display = [
         "title",
         "plan",
@@ -336,21 +328,11 @@ class ReductionMeasureAdmin(admin.ModelAdmin):
     list_select_related = ["plan__participation__organisation", "category"]
     search_fields = ["title"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """What the participant pages write: staff look here, and act on those pages."""
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    refuses = ("add", "change")
 
 
 @admin.register(CategoryPlan)

@@ -14,6 +14,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
+from academy.admin_access import ReadOnlyInlineMixin, ReadOnlyMixin
 from academy.admin_files import StoredFileFormMixin, StoredFileInlineMixin
 from academy.models import HELSINKI
 from academy.spreadsheets import ExportForm, SpreadsheetCSV, neutralise
@@ -108,16 +109,14 @@ class MaterialInline(StoredFileInlineMixin, admin.TabularInline):
     readonly_fields = ["file"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # Invitations make the rows: everyone the session is for is listed.
+    refuses = ("add",)
     model = Attendance
     extra = 0
     fields = ["user", "organisation", "coming", "attended"]
     readonly_fields = ["user", "organisation", "coming"]
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        # Invitations make the rows: everyone the session is for is listed.
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "organisation")
@@ -329,7 +328,9 @@ class AttendanceResource(resources.ModelResource):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ExportMixin, admin.ModelAdmin):
+class AttendanceAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
+    # Invitations make the rows: everyone the session is for is listed.
+    refuses = ("add",)
     resource_classes = [AttendanceResource]
     formats = [SpreadsheetCSV, XLSX]
     export_form_class = ExportForm
@@ -340,16 +341,12 @@ class AttendanceAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["user", "organisation", "session"]
     readonly_fields = ["session", "user", "organisation", "coming"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(RecordingRequest)
-class RecordingRequestAdmin(admin.ModelAdmin):
+class RecordingRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Requests come from the info session's public recording page.
+    refuses = ("add",)
     list_display = ["email", "session", "language", "requested_at", "sent_at"]
     list_filter = ["session", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
     readonly_fields = ["session", "email", "language", "requested_at", "sent_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False

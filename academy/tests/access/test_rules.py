@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 import rules
+from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.test import RequestFactory
 
-from academy.models import Membership
+from academy.models import Membership, User
 from academy.rules import is_member_of, is_programme_staff
 from academy.tests.factories import UserFactory
 
@@ -111,3 +113,85 @@ def test_every_permission_asked_for_exists():
     }
     unknown = {name for name in asked if not rules.perm_exists(name)} - model_permissions
     assert unknown == set()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="paakayttaja@example.fi", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def user_manager(db):
+    """Staff given the right to change people themselves, outside the programme staff group."""
+    person = UserFactory(email="kayttajat@example.fi", is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="change_user"))
+    return person
+
+
+def account(name: str, asking):
+    if name == "own":
+        return asking
+    return UserFactory(
+        email=f"{name.replace(' ', '.')}@example.fi",
+        is_staff=name != "participant",
+        is_superuser=name == "superuser account",
+    )
+
+
+def user_admin_allows_change(user, obj) -> bool:
+    request = RequestFactory().get("/")
+    request.user = user
+    return admin.site._registry[User].has_change_permission(request, obj)
+
+
+@pytest.mark.parametrize(
+    ("who", "changes"),
+    [
+        ("staff", {"own", "participant"}),
+        ("user_manager", {"own", "participant"}),
+        ("interviewer", set()),
+        ("superuser", {"own", "participant", "other staff", "superuser account"}),
+    ],
+)
+@pytest.mark.parametrize("name", ["own", "participant", "other staff", "superuser account"])
+def test_only_a_superuser_changes_another_administrators_account(request, who, changes, name):
+    """Changing an administrator's e-mail, password or active flag would take over the account."""
+    user = request.getfixturevalue(who)
+    target = account(name, user)
+    assert user_admin_allows_change(user, target) is (name in changes)
+    assert rules.has_perm("academy.change_user", user, target) is (name in changes)
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [("staff", True), ("user_manager", True), ("interviewer", False), ("superuser", True)],
+)
+def test_the_list_of_people_follows_the_model_permission(request, who, may):
+    user = request.getfixturevalue(who)
+    assert user_admin_allows_change(user, None) is may
+    assert user.has_perm("academy.change_user") is may
+    assert rules.has_perm("academy.change_user", user) is may
+
+
+def test_the_rules_the_admin_asks_name_model_permissions():
+    """The admin asks a rule in place of the model permission of the same name: a
+    misspelt rule would leave the admin on Django's permission without a word."""
+    model_permissions = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    built_on_one = {
+        name
+        for name, predicate in rules.permissions.permissions.items()
+        if f"model_permission:{name}" in predicate.name
+    }
+    assert {
+        "academy.change_user",
+        "applications.change_review",
+        "applications.delete_review",
+        "applications.delete_reviewcriterion",
+        "applications.delete_interviewslot",
+    } <= built_on_one
+    assert built_on_one <= model_permissions
+    assert rules.perm_exists("applications.delete_interview")
+    assert "applications.delete_interview" in model_permissions
