@@ -111,11 +111,12 @@ def child_import(path: Path) -> dict:
     created = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from academy.tests.programme import ParticipationFactory
-        from plans import ledger, services
         from plans.models import LedgerImport
+        from plans.services import ledger
+        from plans.services import plan as plan_service
         from plans.tasks import import_ledger
 
-        plan = services.plan_for(ParticipationFactory())
+        plan = plan_service.plan_for(ParticipationFactory())
         before = peak_mb()
         with path.open("rb") as handle:
             started = time.perf_counter()

@@ -57,9 +57,9 @@ def main(count: int, rounds: int) -> None:
     import django
 
     django.setup()
-    from plans import defaults
     from plans.models import ProcurementCategory
-    from plans.suggest import Suggester
+    from plans.services import defaults
+    from plans.services.suggest import Suggester
 
     shipped = defaults.keywords()
     categories = [ProcurementCategory(code=code, keywords=words) for code, words in shipped.items()]

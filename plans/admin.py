@@ -22,11 +22,6 @@ from academy.models import Cohort
 from academy.rules import is_programme_staff
 from academy.uploads import sizes_apart
 
-from . import collaboration
-from .comparison import anonymised_xlsx, compare
-from .conversion import use_factor_set
-from .exports import XLSX_TYPE
-from .factor_import import FactorImportError, import_factor_set
 from .models import (
     ActionItem,
     ActionPlan,
@@ -45,6 +40,11 @@ from .models import (
     ReductionMeasure,
     SuggestedMeasure,
 )
+from .services import collaboration
+from .services.comparison import anonymised_xlsx, compare
+from .services.conversion import use_factor_set
+from .services.exports import XLSX_TYPE
+from .services.factor_import import FactorImportError, import_factor_set
 
 MAX_FACTOR_FILE = 20 * 1024 * 1024
 

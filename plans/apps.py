@@ -9,9 +9,11 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import emails, reminders  # noqa: F401 - registers purposes and reminder rules
+        from . import (
+            reminders,  # noqa: F401 - registers purposes and reminder rules
+        )
 
-        post_migrate.connect(restore_defaults, sender=self, dispatch_uid="plans.defaults")
+        post_migrate.connect(restore_defaults, sender=self, dispatch_uid="plans.services.defaults")
 
 
 def restore_defaults(sender, using: str = "default", **kwargs) -> None:
@@ -25,7 +27,7 @@ def restore_defaults(sender, using: str = "default", **kwargs) -> None:
 
     if FactorSet.objects.using(using).exists() or ProcurementCategory.objects.using(using).exists():
         return
-    from . import defaults
+    from .services import defaults
 
     defaults.load(apps)
     defaults.describe(apps)

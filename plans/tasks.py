@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from . import ledger
+from .services import ledger
 
 
 @shared_task(name="plans.import_ledger", ignore_result=True)
 def import_ledger(import_id: int) -> None:
-    """Read a purchase-ledger file into account totals (see plans.ledger)."""
+    """Read a purchase-ledger file into account totals (see plans.services.ledger)."""
     ledger.run(import_id)

@@ -4,7 +4,7 @@ from academy.staff import ALL, grant_to_programme_staff
 
 
 def load_defaults(apps, schema_editor):
-    from plans import defaults
+    from plans.services import defaults
 
     defaults.load(apps)
 

@@ -9,7 +9,7 @@ from academy.staff import grant_to_programme_staff
 
 
 def load_keywords(apps, schema_editor):
-    from plans import defaults
+    from plans.services import defaults
 
     defaults.load_keywords(apps)
 

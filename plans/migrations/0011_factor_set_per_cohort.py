@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def describe_the_shipped_set(apps, schema_editor):
-    from plans import defaults
+    from plans.services import defaults
 
     defaults.describe(apps)
 

@@ -18,7 +18,7 @@ PREVIOUS = {
 
 
 def replace_keywords(apps, schema_editor):
-    from plans import defaults
+    from plans.services import defaults
 
     defaults.replace_keywords(apps, PREVIOUS)
 

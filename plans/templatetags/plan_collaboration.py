@@ -2,7 +2,7 @@
 
 from django import template
 
-from plans import collaboration
+from ..services import collaboration
 
 register = template.Library()
 

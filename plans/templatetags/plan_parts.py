@@ -1,11 +1,11 @@
-"""Template helpers of the plan's parts (``plans.parts``), live or frozen."""
+"""Template helpers of the plan's parts (``plans.services.parts``), live or frozen."""
 
 import datetime as dt
 
 from django import template
 from django.utils.formats import date_format
 
-from plans import chart
+from ..services import chart
 
 register = template.Library()
 

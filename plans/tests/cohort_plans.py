@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from plans import services
 from plans.models import (
     ActionPlan,
     CategorySpend,
@@ -13,6 +12,7 @@ from plans.models import (
     ReductionMeasure,
     SpendSource,
 )
+from plans.services import plan as plan_service
 
 
 def category(code: str) -> ProcurementCategory:
@@ -52,7 +52,7 @@ def pilot(plan: ActionPlan, code: str = "catering_food", state=PilotState.PREPAR
 
 def worked_plan(participation) -> ActionPlan:
     """A plan worked out by hand (see the comparison's tests for the figures)."""
-    plan = services.plan_for(participation)
+    plan = plan_service.plan_for(participation)
     spend(plan, "heating", "100000")
     spend(plan, "catering_food", "200000", "0.1")
     spend(plan, "cleaning", "50000", "0.2", source=SpendSource.LEDGER)

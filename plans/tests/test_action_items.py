@@ -10,7 +10,6 @@ from academy.models import Membership
 from academy.tests.programme import helsinki
 from notifications import reminders
 from notifications.models import OutgoingEmail, ReminderOffset
-from plans import services
 from plans.models import (
     ActionItem,
     ActionItemState,
@@ -20,6 +19,7 @@ from plans.models import (
     PlanSection,
     ProcurementCategory,
 )
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ DUE = dt.date(2022, 9, 30)
 
 @pytest.fixture
 def started(ours):
-    return services.plan_for(ours)
+    return plan_service.plan_for(ours)
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_staff_see_the_items_without_editing_links(client, item, ours, staff):
 
 
 def test_another_plan_s_item_is_not_found(client, item, ours, theirs, outsider):
-    services.plan_for(theirs)
+    plan_service.plan_for(theirs)
     client.force_login(outsider)
     assert get(client, edit_url(theirs, item)).status_code == 404
     assert post(client, delete_url(theirs, item), {}).status_code == 404

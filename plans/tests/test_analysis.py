@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from plans.analysis import analyse, category_factors
 from plans.models import (
     CategorySpend,
 )
+from plans.services.analysis import analyse, category_factors
 
 from .conftest import category
 

@@ -12,8 +12,8 @@ from academy.tests.programme import (
     participant_with_password,
 )
 from applications.tests.test_browser import sign_in
-from plans import services
 from plans.models import CategorySpend, ProcurementCategory
+from plans.services import plan as plan_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def largest_spend(live_server):
         cohort=cohort_around_now(-30), organisation__name="Esimerkkilän kaupunki"
     )
     participant_with_password(participation, "osallistuja@esimerkkila.fi", PASSWORD, "Olli")
-    plan = services.plan_for(participation)
+    plan = plan_service.plan_for(participation)
     categories = ProcurementCategory.objects.filter(is_active=True).order_by("position")[:10]
     for index, category in enumerate(categories):
         CategorySpend.objects.create(

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from fontTools.ttLib import TTFont
 
-from plans import chart
+from plans.services import chart
 
 NBSP = "\xa0"
 

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from academy.tests.factories import UserFactory
 from notifications.models import OutgoingEmail
-from plans import collaboration, services
 from plans.models import (
     CategorySpend,
     MeasureKind,
@@ -20,13 +19,15 @@ from plans.models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from plans.services import collaboration
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def started(ours, contact, colleague):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     heating = ProcurementCategory.objects.get(code="heating")
     CategorySpend.objects.create(
         plan=plan, year=plan.spend_year, category=heating, amount_eur=Decimal("1000000")
@@ -187,7 +188,7 @@ def test_a_member_marks_a_comment_resolved(client, started, ours, staff, contact
 
 
 def test_a_comment_of_another_plan_cannot_be_resolved(client, started, ours, theirs, outsider):
-    other_plan = services.plan_for(theirs)
+    other_plan = plan_service.plan_for(theirs)
     comment = PlanComment.objects.create(
         plan=other_plan, section="pilot", author=outsider, body="Meidän."
     )

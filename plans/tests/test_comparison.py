@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from academy.models import OrganisationKind
 from academy.tests.factories import CohortFactory, UserFactory
 from academy.tests.programme import ParticipationFactory, member
-from plans import services
-from plans.comparison import compare, letters
 from plans.models import PilotState, SpendSource
+from plans.services import plan as plan_service
+from plans.services.comparison import compare, letters
 
 from .cohort_plans import measure, pilot, spend, worked_plan
 
@@ -65,7 +65,7 @@ def test_the_comparison_has_each_plan_s_figures_worked_by_hand(cohort, ours, the
 
 
 def test_a_category_s_potential_is_capped_at_its_emissions(cohort, ours):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     spend(plan, "printing", "10000", "0.1")
     measure(plan, "printing", 80, 100)
     measure(plan, "printing", 80, 100)
@@ -258,7 +258,7 @@ def test_the_dashboard_shows_each_organisation_s_plan_progress(client, cohort, o
 
 
 def test_the_dashboard_counts_only_the_plan_s_spend_year(client, cohort, ours, staff):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     spend(plan, "printing", "10000", source=SpendSource.LEDGER)
     plan.spend_year = 2020
     plan.save()
@@ -277,8 +277,8 @@ def test_the_dashboard_shows_the_later_parts_of_the_plan(client, cohort, ours, s
 
     import time_machine
 
-    from plans import collaboration
     from plans.models import ActionItem, ActionItemState, CategoryPlan, OperatingModel
+    from plans.services import collaboration
 
     plan = worked_plan(ours)
     owner = member(ours, "omistaja@esimerkkila.fi")

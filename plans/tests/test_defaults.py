@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from plans import defaults
-from plans.analysis import category_factors
 from plans.models import CategoryFactor, EmissionFactor, FactorSet, ProcurementCategory
+from plans.services import defaults
+from plans.services.analysis import category_factors
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from academy.models import HELSINKI
-from plans import exports, services
 from plans.models import (
     CategorySpend,
     MeasureKind,
@@ -21,6 +20,8 @@ from plans.models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from plans.services import exports
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
@@ -396,7 +397,7 @@ def pdf_url(participation) -> str:
 
 @pytest.fixture
 def started(ours):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     CategorySpend.objects.create(
         plan=plan,
         year=plan.spend_year,
@@ -464,10 +465,10 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(client, ours,
 
     from openpyxl import load_workbook
 
-    from plans import services
     from plans.models import MeasureKind, ProcurementCategory, ReductionMeasure
+    from plans.services import plan as plan_service
 
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     ReductionMeasure.objects.create(
         plan=plan,
         category=ProcurementCategory.objects.get(code="heating"),
@@ -489,11 +490,11 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(client, ours,
 def test_the_pdf_renders_markdown_and_marks_overdue_items(ours, contact):
     import datetime as dt
 
-    from plans import services
-    from plans.exports import plan_html
     from plans.models import ActionItem, MeasureKind, ProcurementCategory, ReductionMeasure
+    from plans.services import plan as plan_service
+    from plans.services.exports import plan_html
 
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     ReductionMeasure.objects.create(
         plan=plan,
         category=ProcurementCategory.objects.get(code="heating"),

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from academy.tests.programme import staff_user
-from plans.factor_import import FactorImportError, import_factor_set
 from plans.models import EmissionFactor, FactorSet
+from plans.services.factor_import import FactorImportError, import_factor_set
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,6 @@ from decimal import Decimal
 import pytest
 
 from academy.tests.programme import ParticipationFactory, staff_user
-from plans import services
-from plans.analysis import analyse
-from plans.conversion import conversion, use_factor_set
 from plans.models import (
     ActionPlan,
     CategorySpend,
@@ -18,6 +15,9 @@ from plans.models import (
     PriceIndex,
     ProcurementCategory,
 )
+from plans.services import plan as plan_service
+from plans.services.analysis import analyse
+from plans.services.conversion import conversion, use_factor_set
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_a_set_in_another_currency_needs_the_cohorts_exchange_rate(plan):
 
 
 def test_the_comparison_converts_as_each_plan_does(plan):
-    from plans.comparison import compare
+    from plans.services.comparison import compare
 
     indices(y2021="105.8", y2022="113.3")
     standing = next(s for s in compare(plan.participation.cohort) if s.plan is not None)
@@ -123,8 +123,8 @@ def test_a_cohort_takes_the_set_staff_choose_and_submitted_plans_keep_theirs(
     client, factor_set, cohort
 ):
     default = FactorSet.objects.default()
-    open_plan = services.plan_for(ParticipationFactory(cohort=cohort))
-    submitted_plan = services.plan_for(ParticipationFactory(cohort=cohort))
+    open_plan = plan_service.plan_for(ParticipationFactory(cohort=cohort))
+    submitted_plan = plan_service.plan_for(ParticipationFactory(cohort=cohort))
     PlanSubmission.objects.create(plan=submitted_plan, snapshot={}, html="", language="fi")
     assert open_plan.factor_set == default
     client.force_login(staff_user())
@@ -139,7 +139,7 @@ def test_a_cohort_takes_the_set_staff_choose_and_submitted_plans_keep_theirs(
     submitted_plan.refresh_from_db()
     assert open_plan.factor_set == factor_set
     assert submitted_plan.factor_set == default
-    assert services.plan_for(ParticipationFactory(cohort=cohort)).factor_set == factor_set
+    assert plan_service.plan_for(ParticipationFactory(cohort=cohort)).factor_set == factor_set
     assert use_factor_set(cohort, factor_set) == 0
 
 

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from academy.tests.programme import member
-from plans import collaboration, exports, services
 from plans.models import (
     ActionItem,
     ActionItemState,
@@ -27,6 +26,8 @@ from plans.models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from plans.services import collaboration, exports
+from plans.services import plan as plan_service
 from plans.tests.conftest import category
 
 pytestmark = pytest.mark.django_db
@@ -474,7 +475,7 @@ def test_the_print_html_takes_as_many_queries_for_five_rows_as_for_one(plan):
 
 @pytest.fixture
 def started(ours):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     CategorySpend.objects.create(
         plan=plan,
         year=plan.spend_year,

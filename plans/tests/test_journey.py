@@ -19,7 +19,6 @@ from academy.tests.programme import (
     participant_with_password,
 )
 from applications.tests.test_browser import sign_in
-from plans.analysis import analyse
 from plans.demo import load_demo_suggestions
 from plans.models import (
     AccountMapping,
@@ -29,6 +28,7 @@ from plans.models import (
     PilotProcurement,
     ReductionMeasure,
 )
+from plans.services.analysis import analyse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

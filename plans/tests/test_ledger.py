@@ -8,8 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook
 
-from plans import ledger
-from plans.columns import guess
 from plans.models import (
     AccountMapping,
     ActionPlan,
@@ -20,6 +18,8 @@ from plans.models import (
     SpendSource,
     problem_text,
 )
+from plans.services import ledger
+from plans.services.columns import guess
 
 pytestmark = pytest.mark.django_db
 
@@ -299,7 +299,7 @@ def test_an_import_without_bad_rows_is_used_and_mapped_accounts_reach_the_analys
 
 
 def test_a_suggestion_is_shown_but_not_chosen_and_saving_stores_none(member, ours):
-    from plans.ledger_forms import field_name
+    from plans.forms.ledger import field_name
 
     with member.run_tasks():
         import_file(member, ours, csv_bytes())
@@ -319,7 +319,7 @@ def test_a_suggestion_is_shown_but_not_chosen_and_saving_stores_none(member, our
 
 
 def test_accepting_one_suggestion_stores_that_one_only(member, ours):
-    from plans.ledger_forms import accept_name
+    from plans.forms.ledger import accept_name
 
     with member.run_tasks():
         import_file(member, ours, csv_bytes())
@@ -341,7 +341,7 @@ def test_accepting_every_suggestion_keeps_the_categories_chosen_by_hand(member, 
 
 def test_only_the_suggestion_the_page_showed_is_stored(member, ours):
     """Keywords edited between showing the page and saving it store nothing unseen."""
-    from plans.ledger_forms import shown_name
+    from plans.forms.ledger import shown_name
 
     with member.run_tasks():
         import_file(member, ours, csv_bytes())
@@ -611,7 +611,7 @@ def test_the_accounts_page_takes_a_fixed_number_of_queries(member, ours):
 
 def test_blocks_and_rows_read_alike_whatever_the_block_size(monkeypatch):
     """Plain blocks are summed at once, others row by row: the sums and line numbers agree."""
-    from plans import tabular
+    from plans.services import tabular
 
     rows, expected = [], {}
     for n in range(1, 400):
@@ -638,7 +638,7 @@ def test_blocks_and_rows_read_alike_whatever_the_block_size(monkeypatch):
 
 def test_a_page_out_of_date_changes_only_the_accounts_it_sent(member, ours):
     """Another tab's import, or a page of the list, does not unmap the other accounts."""
-    from plans.ledger_forms import field_name
+    from plans.forms.ledger import field_name
 
     with member.run_tasks():
         import_file(member, ours, csv_bytes())
@@ -658,7 +658,7 @@ def test_a_page_out_of_date_changes_only_the_accounts_it_sent(member, ours):
 
 
 def test_many_accounts_are_mapped_a_page_at_a_time(member, ours, monkeypatch):
-    from plans import ledger_views
+    from plans.views import ledger as ledger_views
 
     monkeypatch.setattr(ledger_views, "ACCOUNTS_PER_PAGE", 2)
     with member.run_tasks():

@@ -9,8 +9,6 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from plans import ledger
-from plans.columns import AmountKind, amount_kind, guess
 from plans.models import (
     ActionPlan,
     CategorySpend,
@@ -20,7 +18,9 @@ from plans.models import (
     ProcurementCategory,
     SpendSource,
 )
-from plans.tabular import TableError, open_table
+from plans.services import ledger
+from plans.services.columns import AmountKind, amount_kind, guess
+from plans.services.tabular import TableError, open_table
 
 from .test_ledger import (
     HEADER,
@@ -178,7 +178,7 @@ def test_excels_separator_line_above_the_header_is_honoured():
 
 
 def test_an_unreadable_spreadsheet_row_fails_the_import_with_its_line(monkeypatch):
-    from plans import tabular
+    from plans.services import tabular
 
     book = Workbook()
     book.active.append(["Tili", "Summa"])
@@ -203,7 +203,7 @@ def test_an_unreadable_spreadsheet_row_fails_the_import_with_its_line(monkeypatc
 def test_the_columns_page_of_an_unreadable_file_says_so_instead_of_failing(
     member, ours, monkeypatch
 ):
-    from plans import ledger_views
+    from plans.views import ledger as ledger_views
 
     upload(member, ours, csv_bytes())
     made = LedgerImport.objects.get()

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from plans.columns import AmountKind, amount_kind, guess
 from plans.models import (
     AccountMapping,
     ActionPlan,
@@ -17,6 +16,7 @@ from plans.models import (
     LedgerImport,
     ProcurementCategory,
 )
+from plans.services.columns import AmountKind, amount_kind, guess
 
 from .test_ledger import (
     ROWS,

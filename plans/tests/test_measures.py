@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans import services
 from plans.models import (
     CategorySpend,
     MeasureKind,
@@ -14,13 +13,14 @@ from plans.models import (
     ReductionMeasure,
     SuggestedMeasure,
 )
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def started(ours, contact):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     heating = ProcurementCategory.objects.get(code="heating")
     CategorySpend.objects.create(
         plan=plan, year=plan.spend_year, category=heating, amount_eur=Decimal("1000000")
@@ -110,7 +110,7 @@ def test_another_organisation_s_measure_cannot_be_changed(client, started, ours,
         reduction_high=2,
         influence=3,
     )
-    services.plan_for(theirs)
+    plan_service.plan_for(theirs)
     client.force_login(outsider)
     url = f"/en/workspace/{theirs.pk}/plan/measures/{measure.pk}/"
     assert client.post(url, {"action": "delete"}).status_code == 404

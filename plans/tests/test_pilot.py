@@ -2,15 +2,15 @@
 
 import pytest
 
-from plans import services
 from plans.models import PilotProcurement, PilotState, ProcurementCategory
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def started(ours):
-    return services.plan_for(ours)
+    return plan_service.plan_for(ours)
 
 
 def url(participation) -> str:

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from academy.models import StoredFile
 from academy.tests.programme import member
-from plans import collaboration, exports, services
 from plans.models import (
     AccountMapping,
     ActionItem,
@@ -25,6 +24,8 @@ from plans.models import (
     ProcurementCategory,
     SpendSource,
 )
+from plans.services import collaboration, exports
+from plans.services import plan as plan_service
 from plans.tests.test_exports import heat_measure, with_pilot
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_without_spend_the_page_says_how_to_enter_it_and_the_pdf_only_that_there
     client.force_login(contact)
     page = client.get(plan_url(ours)).content.decode()
     assert NO_SPEND_YET in page
-    html = exports.plan_html(services.plan_for(ours))
+    html = exports.plan_html(plan_service.plan_for(ours))
     assert "No spend has been entered." in html
     assert "No spend yet" not in html
 
@@ -316,7 +317,7 @@ def test_every_header_cell_of_every_part_says_what_it_heads(client, plan, team_m
 
 
 def test_the_list_of_category_plans_renders_their_goals_markdown_safely(client, ours, contact):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     CategoryPlan.objects.create(
         plan=plan,
         category=ProcurementCategory.objects.get(code="catering_food"),

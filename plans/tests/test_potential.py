@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from plans.analysis import analyse
 from plans.models import CategorySpend, MeasureKind, ReductionMeasure
-from plans.potential import category_totals, potentials
+from plans.services.analysis import analyse
+from plans.services.potential import category_totals, potentials
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 import pytest
 
 from academy.tests.programme import ParticipationFactory, member
-from plans import services
 from plans.models import (
     CategoryPlan,
     MeasureKind,
@@ -11,6 +10,7 @@ from plans.models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from plans.services import plan as plan_service
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ FOOD = "catering_food"
 
 @pytest.fixture
 def started(ours):
-    return services.plan_for(ours)
+    return plan_service.plan_for(ours)
 
 
 def food() -> ProcurementCategory:
@@ -218,7 +218,7 @@ def test_the_list_of_category_plans_takes_few_queries(
 
 
 def test_the_list_counts_each_category_s_measures_of_this_plan(client, started, ours, contact):
-    other_plan = services.plan_for(ParticipationFactory())
+    other_plan = plan_service.plan_for(ParticipationFactory())
     for plan, title in ((started, "Oma"), (started, "Toinen oma"), (other_plan, "Vieras")):
         ReductionMeasure.objects.create(
             plan=plan,

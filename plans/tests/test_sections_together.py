@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import collaboration, services
 from plans.models import (
     ActionItem,
     CategoryPlan,
@@ -20,6 +19,8 @@ from plans.models import (
     PlanComment,
     ProcurementCategory,
 )
+from plans.services import collaboration
+from plans.services import plan as plan_service
 from plans.tests.test_ledger import csv_bytes
 from plans.tests.test_sections import (
     category_plan_data,
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def started(ours):
-    return services.plan_for(ours)
+    return plan_service.plan_for(ours)
 
 
 def actions_url(participation, rest: str = "") -> str:

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 
 from academy.tests.programme import member
-from plans import collaboration, services
 from plans.models import (
     CategorySpend,
     MeasureKind,
@@ -19,6 +18,8 @@ from plans.models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from plans.services import collaboration
+from plans.services import plan as plan_service
 from plans.tests.test_collaboration import measure_data, pilot_data, spend_data
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def base(participation) -> str:
 
 @pytest.fixture
 def started(ours, contact, colleague):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     heating = ProcurementCategory.objects.get(code="heating")
     CategorySpend.objects.create(
         plan=plan, year=plan.spend_year, category=heating, amount_eur=Decimal("1000000")
@@ -229,7 +230,7 @@ def test_who_sees_the_frozen_version(client, request, submitted, ours, who, stat
 
 
 def test_a_submission_is_found_only_under_its_own_plan(client, submitted, theirs, outsider):
-    services.plan_for(theirs)
+    plan_service.plan_for(theirs)
     client.force_login(outsider)
     assert client.get(f"{base(theirs)}submissions/{submitted.pk}/").status_code == 404
 

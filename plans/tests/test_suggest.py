@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from plans import defaults
 from plans.models import ProcurementCategory
-from plans.suggest import EXCLUDED, Suggester, words_of
+from plans.services import defaults
+from plans.services.suggest import EXCLUDED, Suggester, words_of
 
 pytestmark = pytest.mark.django_db
 

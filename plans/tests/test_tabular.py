@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from plans.tabular import NumberError, TableError, parse_number, read_rows
+from plans.services.tabular import NumberError, TableError, parse_number, read_rows
 
 
 @pytest.mark.parametrize(

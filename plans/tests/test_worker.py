@@ -17,8 +17,9 @@ from notifications.tests.test_end_to_end import (  # noqa: F401 - fixtures
     wait_until,
     workers,
 )
-from plans import ledger, services
 from plans.models import AccountMapping, ImportState, LedgerImport
+from plans.services import ledger
+from plans.services import plan as plan_service
 from plans.tests.test_ledger import COLUMNS, csv_bytes
 
 pytestmark = [
@@ -43,7 +44,7 @@ def test_a_worker_reads_a_queued_ledger_and_puts_it_in_use(
     env,  # noqa: F811 - the fixture imported above
     workers,  # noqa: F811 - the fixture imported above
 ):
-    plan = services.plan_for(ours)
+    plan = plan_service.plan_for(ours)
     made = ledger.start(plan, SimpleUploadedFile("ostot.csv", csv_bytes()), year=2021, by=contact)
     LedgerImport.objects.filter(pk=made.pk).update(columns=COLUMNS, state=ImportState.QUEUED)
     django_script(env, f"from plans.tasks import import_ledger\nimport_ledger.delay({made.pk})")

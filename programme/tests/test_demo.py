@@ -118,8 +118,8 @@ def test_load_demo_adds_applications_to_review_once():
 
 def test_the_demo_plan_has_spend_to_analyse():
     from academy.demo import load_demo
-    from plans.analysis import analyse
     from plans.models import ActionPlan
+    from plans.services.analysis import analyse
     from programme.demo import load_demo_programme
 
     cohort, _password = load_demo()

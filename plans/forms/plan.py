@@ -6,15 +6,15 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     PilotMilestone,
     PilotProcurement,
     ProcurementCategory,
     ReductionMeasure,
     SpendSource,
 )
-from .services import Entry
-from .tabular import NumberError, parse_number
+from ..services.plan import Entry
+from ..services.tabular import NumberError, parse_number
 
 MAX_AMOUNT = Decimal("1e12")
 

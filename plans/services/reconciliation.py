@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from academy.spreadsheets import neutralise
 from academy.templatetags.academy_tags import helsinki_minute
 
+from ..models import AccountMapping, LedgerImport
 from .exports import EUROS, WHOLE, cell, header_row, set_widths, workbook_bytes
-from .models import AccountMapping, LedgerImport
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import EmissionFactor, FactorSet
+from ..models import EmissionFactor, FactorSet
 from .tabular import NumberError, TableError, parse_number, read_rows
 
 MAX_REPORTED = 50

@@ -8,9 +8,9 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from . import ledger
-from .columns import AmountKind, amount_kinds
-from .models import LedgerColumn, VatMode
+from ..models import LedgerColumn, VatMode
+from ..services import ledger
+from ..services.columns import AmountKind, amount_kinds
 
 
 class UploadForm(forms.Form):

@@ -1,7 +1,7 @@
 """The purchase-ledger import a plan's spend comes from, and what of it has no category yet.
 
-Kept apart from ``plans.ledger``, which records its changes through
-``plans.collaboration``, so that the parts of the plan (``plans.parts``), from
+Kept apart from ``plans.services.ledger``, which records its changes through
+``plans.services.collaboration``, so that the parts of the plan (``plans.services.parts``), from
 which the frozen copy and the PDF are made, can say it too.
 """
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from .models import AccountMapping, ActionPlan, ImportState, LedgerImport
+from ..models import AccountMapping, ActionPlan, ImportState, LedgerImport
 
 
 def applied_import(plan: ActionPlan, year: int | None = None) -> LedgerImport | None:

@@ -9,19 +9,20 @@ from django.utils.translation import gettext_noop
 
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
-from . import collaboration, parts, services
-from .access import plan_or_404
-from .analysis import analyse
-from .collaboration import record_change
-from .collaboration_views import refuse_when_submitted
-from .forms import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
-from .models import (
+from ..access import plan_or_404
+from ..forms.plan import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
+from ..models import (
     CategorySpend,
     PilotProcurement,
     ProcurementCategory,
     SuggestedMeasure,
 )
-from .potential import category_totals, plan_potentials, potentials
+from ..services import collaboration, parts
+from ..services import plan as plan_service
+from ..services.analysis import analyse
+from ..services.collaboration import record_change
+from ..services.potential import category_totals, plan_potentials, potentials
+from .collaboration import refuse_when_submitted
 
 
 @login_required
@@ -30,8 +31,8 @@ def plan(request: SignedInRequest, participation: int) -> HttpResponse:
     found = get_participation_or_404(request, participation)
     member = request.user.has_perm("academy.change_workspace", found)
     try:
-        action_plan = services.plan_for(found, create=member)
-    except services.PlanError as error:
+        action_plan = plan_service.plan_for(found, create=member)
+    except plan_service.PlanError as error:
         messages.error(request, error.message)
         action_plan = None
     analysis = analyse(action_plan) if action_plan is not None else None
@@ -57,8 +58,8 @@ def spend(request: SignedInRequest, participation: int) -> HttpResponse:
     found = get_participation_or_404(request, participation)
     require_perm(request, "academy.change_workspace", found)
     try:
-        action_plan = services.plan_for(found)
-    except services.PlanError as error:
+        action_plan = plan_service.plan_for(found)
+    except plan_service.PlanError as error:
         messages.error(request, error.message)
         return redirect("plans:plan", participation=found.pk)
     year = action_plan.spend_year
@@ -95,7 +96,7 @@ def spend(request: SignedInRequest, participation: int) -> HttpResponse:
                 % {"year": new_year},
             )
             return redirect("plans:spend", participation=found.pk)
-        services.save_manual_spend(action_plan, new_year, form.entries)
+        plan_service.save_manual_spend(action_plan, new_year, form.entries)
         record_change(
             action_plan,
             request.user,

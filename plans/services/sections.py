@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     ActionItem,
     ActionItemState,
     ActionPlan,

@@ -12,7 +12,7 @@ import csv
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 EPA_FILE = DATA / "SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv"
 CATEGORIES_FILE = DATA / "categories.csv"
 USD_PER_EUR_2022 = Decimal("1.0530")

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import sections
-from .models import ActionItem, CategoryPlan, OperatingModel, ProcurementCategory
+from ..models import ActionItem, CategoryPlan, OperatingModel, ProcurementCategory
+from ..services import sections
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

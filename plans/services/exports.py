@@ -5,7 +5,7 @@ summed and charted; shares are fractions shown as percentages.
 
 The PDF is made by WeasyPrint from the print template ``plans/pdf/plan.html``:
 a cover, then each part of the plan through the template that also shows it on
-the plan's pages and in its frozen copy (``plans.parts``). WeasyPrint never
+the plan's pages and in its frozen copy (``plans.services.parts``). WeasyPrint never
 touches the network: its fetcher only hands out the print stylesheet, read from
 disk.
 """
@@ -35,9 +35,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from academy.models import StoredFile
 from academy.templatetags.academy_tags import helsinki_minute
 
+from ..models import ActionPlan
 from . import parts
 from .analysis import Analysis, Row, analyse
-from .models import ActionPlan
 from .potential import Potential, plan_potentials, total_potential
 
 logger = logging.getLogger(__name__)

@@ -36,11 +36,7 @@ from django.utils.translation import gettext_noop
 from academy.files import discard as discard_file
 from academy.files import store
 
-from .collaboration import LEDGER, PlanSubmitted, ensure_editable, record_change
-from .columns import guess as guess_columns
-from .ledger_review import review
-from .ledger_use import applied_import
-from .models import (
+from ..models import (
     AccountMapping,
     ActionPlan,
     CategorySpend,
@@ -52,6 +48,10 @@ from .models import (
     SpendSource,
     VatMode,
 )
+from .collaboration import LEDGER, PlanSubmitted, ensure_editable, record_change
+from .columns import guess as guess_columns
+from .ledger_review import review
+from .ledger_use import applied_import
 from .suggest import EXCLUDED, Suggester
 from .tabular import NumberError, TableError, open_table, parse_number
 
@@ -170,7 +170,7 @@ def choose_columns(
 
 
 def enqueue(ledger_import: LedgerImport) -> None:
-    from .tasks import import_ledger
+    from ..tasks import import_ledger
 
     pk = ledger_import.pk
 

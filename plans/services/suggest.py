@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .models import ProcurementCategory
+from ..models import ProcurementCategory
 
 EXCLUDED = "-"
 NO_PURCHASE = ""  # what a blocker suggests: no category

@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import (
+from ..models import (
     CategorySpend,
     ImportState,
     LedgerColumn,

@@ -1,6 +1,6 @@
 """The Pareto chart as SVG drawn on the server: no script, and the same data as the table.
 
-It is drawn from the analysis part's rows (``plans.parts``), live or frozen, so
+It is drawn from the analysis part's rows (``plans.services.parts``), live or frozen, so
 the plan's page, its frozen copy and its PDF draw the same chart. Numbers are
 written as the table writes them, rounded half up in the active language
 (1 064,1 in Finnish). The bars are spaced widely enough for their values, so

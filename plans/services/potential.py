@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..models import ActionPlan, ReductionMeasure
 from .analysis import Analysis
-from .models import ActionPlan, ReductionMeasure
 
 HUNDRED = Decimal(100)
 FULL_INFLUENCE = Decimal(5)

@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .analysis import Analysis
-from .ledger_use import applied_import, unmapped_summary
-from .models import (
+from ..models import (
     ActionItem,
     ActionItemState,
     ActionPlan,
@@ -30,6 +28,8 @@ from .models import (
     OperatingModel,
     PilotProcurement,
 )
+from .analysis import Analysis
+from .ledger_use import applied_import, unmapped_summary
 from .potential import Potential, plan_potentials, total_potential
 
 

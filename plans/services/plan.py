@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from academy.models import Participation
 
+from ..models import ActionPlan, CategorySpend, SpendSource
 from .conversion import cohort_factor_set
-from .models import ActionPlan, CategorySpend, SpendSource
 
 
 class PlanError(Exception):

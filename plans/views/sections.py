@@ -15,11 +15,9 @@ from django.utils.translation import gettext_noop
 from academy.access import SignedInRequest, require_perm
 from academy.models import Membership
 
-from . import collaboration, parts, sections
-from .access import plan_or_404
-from .collaboration import record_change
-from .collaboration_views import refuse_when_submitted
-from .models import (
+from ..access import plan_or_404
+from ..forms.sections import ActionItemForm, CategoryPlanForm, OperatingModelForm
+from ..models import (
     ActionItem,
     ActionItemState,
     CategoryPlan,
@@ -27,7 +25,9 @@ from .models import (
     ProcurementCategory,
     ReductionMeasure,
 )
-from .section_forms import ActionItemForm, CategoryPlanForm, OperatingModelForm
+from ..services import collaboration, parts, sections
+from ..services.collaboration import record_change
+from .collaboration import refuse_when_submitted
 
 
 @login_required

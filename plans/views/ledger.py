@@ -17,15 +17,16 @@ from django.views.decorators.http import require_GET
 
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
-from . import collaboration, ledger, reconciliation, services
-from .collaboration import PlanSubmitted
-from .collaboration_views import refuse_when_submitted
-from .columns import vat_notes
-from .exports import XLSX_TYPE
-from .ledger_forms import ColumnsForm, MappingForm, UploadForm
-from .ledger_review import review
-from .models import ImportState, LedgerColumn, ProcurementCategory
-from .tabular import TableError, open_table
+from ..forms.ledger import ColumnsForm, MappingForm, UploadForm
+from ..models import ImportState, LedgerColumn, ProcurementCategory
+from ..services import collaboration, ledger, reconciliation
+from ..services import plan as plan_service
+from ..services.collaboration import PlanSubmitted
+from ..services.columns import vat_notes
+from ..services.exports import XLSX_TYPE
+from ..services.ledger_review import review
+from ..services.tabular import TableError, open_table
+from .collaboration import refuse_when_submitted
 
 PREVIEW_ROWS = 5
 # A page of accounts stays well under Django's limit of 1 000 fields in a form.
@@ -36,8 +37,8 @@ def _plan(request, participation_id: int):
     found = get_participation_or_404(request, participation_id)
     member = request.user.has_perm("academy.change_workspace", found)
     try:
-        action_plan = services.plan_for(found, create=member)
-    except services.PlanError as error:
+        action_plan = plan_service.plan_for(found, create=member)
+    except plan_service.PlanError as error:
         messages.error(request, error.message)
         return found, None, member
     if action_plan is None:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
-from . import collaboration
-from .access import plan_or_404
-from .models import ActionPlan
+from ..access import plan_or_404
+from ..models import ActionPlan
+from ..services import collaboration
 
 HISTORY_PAGE_SIZE = 25
 

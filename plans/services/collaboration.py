@@ -33,9 +33,7 @@ from academy.links import absolute_url
 from academy.models import HELSINKI, Membership, Participation
 from notifications.services import queue_email
 
-from . import exports, parts
-from .analysis import analyse
-from .models import (
+from ..models import (
     ActionItem,
     ActionPlan,
     CategoryPlan,
@@ -47,6 +45,8 @@ from .models import (
     ProcurementCategory,
     ReductionMeasure,
 )
+from . import exports, parts
+from .analysis import analyse
 
 # Sections.
 
@@ -385,7 +385,7 @@ def snapshot(plan: ActionPlan, *, now: dt.datetime | None = None) -> dict:
 def render_snapshot(content: dict) -> str:
     """The frozen copy's HTML, through the templates of the plan's pages and PDF.
 
-    It also reads the content of versions submitted long ago (see ``plans.parts``).
+    It also reads the content of versions submitted long ago (see ``plans.services.parts``).
     """
     return render_to_string(
         "plans/frozen.html", {"snapshot": content, "parts": parts.shown(content["sections"])}

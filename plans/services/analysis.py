@@ -3,7 +3,7 @@
 Emissions (t CO2e) = spend (EUR) × factor (kg CO2e / EUR) / 1000. A category's
 factor is its own justified override, or else the share-weighted mean of the
 factors its mapping names in the plan's factor set, converted to euros of the
-spend year (``plans.conversion``). A category with spend but no factor is listed
+spend year (``plans.services.conversion``). A category with spend but no factor is listed
 apart: its emissions are unknown, not zero.
 """
 
@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from .conversion import Conversion, plan_conversion
-from .models import (
+from ..models import (
     ActionPlan,
     CategoryFactor,
     CategorySpend,
@@ -22,6 +21,7 @@ from .models import (
     ProcurementCategory,
     SpendSource,
 )
+from .conversion import Conversion, plan_conversion
 
 KG_PER_TONNE = Decimal(1000)
 

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from academy.models import Cohort
 
-from .models import ActionPlan, CohortFactorSet, FactorSet, PlanSubmission, PriceIndex
+from ..models import ActionPlan, CohortFactorSet, FactorSet, PlanSubmission, PriceIndex
 
 EURO = "EUR"
 

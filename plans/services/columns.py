@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from .models import LedgerColumn, VatMode
+from ..models import LedgerColumn, VatMode
 
 FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
 TOKEN = re.compile(r"[a-z]+|[0-9]+")

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from academy.access import SignedInRequest
 
-from . import exports
-from .access import plan_or_404
+from ..access import plan_or_404
+from ..services import exports
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

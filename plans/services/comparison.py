@@ -19,6 +19,14 @@ from openpyxl import Workbook
 from academy.models import Cohort, OrganisationKind, Participation
 from academy.templatetags.academy_tags import helsinki_minute
 
+from ..models import (
+    ActionPlan,
+    CategorySpend,
+    CohortFactorSet,
+    PilotProcurement,
+    PriceIndex,
+    ReductionMeasure,
+)
 from .analysis import Row, analyse, category_factors_of_sets
 from .conversion import conversion
 from .exports import (
@@ -31,14 +39,6 @@ from .exports import (
     header_row,
     set_widths,
     workbook_bytes,
-)
-from .models import (
-    ActionPlan,
-    CategorySpend,
-    CohortFactorSet,
-    PilotProcurement,
-    PriceIndex,
-    ReductionMeasure,
 )
 from .potential import potentials, total_potential
 
@@ -153,7 +153,7 @@ def anonymous_order(cohort: Cohort, standings: list[Standing]) -> list[Standing]
     return sorted(
         standings,
         key=lambda s: salted_hmac(
-            "plans.comparison.anonymous_order", f"{cohort.pk}:{s.participation.pk}"
+            "plans.services.comparison.anonymous_order", f"{cohort.pk}:{s.participation.pk}"
         ).hexdigest(),
     )
 
