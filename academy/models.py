@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
+import rules
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -86,6 +87,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """A permission on an object is its rule's answer alone (``academy.rules``): being a
+        superuser puts nobody on a team, and an inactive account has none. Permissions
+        without an object are Django's, superusers' included."""
+        if obj is not None and rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.name or self.email

@@ -25,7 +25,10 @@ The admin asks such rules itself (``academy.admin_access.ObjectRulesMixin``).
 
 import rules
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Participation
+
+# What workspace permissions are asked of: an organisation's participation in a cohort.
+WORKSPACE_OBJECTS = (Participation,)
 
 
 @rules.predicate
@@ -40,8 +43,10 @@ def is_programme_staff(user) -> bool:
 
 def team_ids(user) -> frozenset[int]:
     """The organisations on whose team the user is, read once per user object (so once
-    per request), as Django keeps a user's model permissions."""
-    if not user.is_authenticated:
+    per request), as Django keeps a user's model permissions. Code that changes a
+    person's teams forgets it (``forget_teams``); work outside a request fetches the
+    user again."""
+    if not user.is_authenticated or not user.is_active:
         return frozenset()
     if not hasattr(user, "_team_ids"):
         user._team_ids = frozenset(
@@ -50,10 +55,21 @@ def team_ids(user) -> frozenset[int]:
     return user._team_ids
 
 
+def forget_teams(user) -> None:
+    user.__dict__.pop("_team_ids", None)
+
+
 def organisation_id_of(obj) -> int | None:
+    """The organisation a workspace object belongs to. Only the kinds of object a
+    workspace is made of are asked about; anything else is a mistake in the caller
+    (a membership or an invitation would make any member a contact person)."""
+    if obj is None:
+        return None
     if isinstance(obj, Organisation):
         return obj.pk
-    return getattr(obj, "organisation_id", None)
+    if isinstance(obj, WORKSPACE_OBJECTS):
+        return obj.organisation_id
+    raise TypeError(f"Workspace permissions are not asked of a {type(obj).__name__}.")
 
 
 @rules.predicate

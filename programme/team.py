@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from academy.links import absolute_url
 from academy.models import INVITATION_VALID, Invitation, Membership, Organisation, TeamRole, User
+from academy.rules import forget_teams
 from notifications.services import queue_email
 
 
@@ -108,6 +109,7 @@ def accept(invitation: Invitation, user: User, *, now: dt.datetime) -> Membershi
         locked.accepted_at = now
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
+    forget_teams(user)
     return membership
 
 
@@ -115,6 +117,7 @@ def remove(membership: Membership, *, by: User) -> None:
     if membership.user_id == by.pk:
         raise TeamError(_("You cannot remove yourself: you are the contact person."))
     membership.delete()
+    forget_teams(membership.user)
 
 
 def _queue_invitation(invitation: Invitation, token: str) -> None:

@@ -125,7 +125,7 @@ def _team_action(request: HttpRequest, organisation, form) -> bool:
             messages.success(request, _("The invitation has been sent to %(email)s.") % data)
         elif action in ("revoke", "resend"):
             invitation = get_object_or_404(
-                organisation.invitations, pk=request.POST.get("invitation")
+                organisation.invitations, pk=_posted_id(request, "invitation")
             )
             if action == "revoke":
                 team.revoke(invitation, now=now)

@@ -206,13 +206,13 @@ def test_an_interview_is_cancelled_never_deleted(request, application, slot, who
     assert not rules.has_perm("applications.delete_interview", user)
 
 
-def test_has_perm_lets_a_superuser_past_every_rule_so_the_admin_asks_the_rules(
-    review, superuser, reviewer
-):
-    """Django grants an active superuser every permission without asking the rules."""
+def test_a_rule_on_an_object_answers_for_a_superuser_too(review, superuser, reviewer):
+    """has_perm on an object is the rule's answer alone, as the admin's: a scored criterion
+    is kept from a superuser as from anyone."""
     criterion = review.application.cohort.review_criteria.first()
     Score.objects.create(review=review, criterion=criterion, value=3)
-    assert superuser.has_perm("applications.delete_reviewcriterion", criterion)
+    assert not superuser.has_perm("applications.delete_reviewcriterion", criterion)
     assert not admin_allows(superuser, "delete", criterion)
-    # Anyone else gets the rule's answer from has_perm too.
     assert not reviewer.has_perm("applications.delete_reviewcriterion", criterion)
+    # Without an object, a superuser has every permission, as Django says.
+    assert superuser.has_perm("applications.delete_reviewcriterion")

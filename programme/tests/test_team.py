@@ -217,6 +217,14 @@ def test_a_contact_person_cannot_touch_another_organisations_rows(client, contac
     assert foreign.revoked_at is None
 
 
+@pytest.mark.parametrize("posted", ["abc", "", "1.5"])
+@pytest.mark.parametrize("action", ["revoke", "resend"])
+def test_a_malformed_invitation_id_is_not_found(client, contact, action, posted):
+    client.force_login(contact.user)
+    response = client.post(team_url(contact.organisation), {"action": action, "invitation": posted})
+    assert response.status_code == 404
+
+
 def test_an_expired_invitation_does_not_block_a_new_one(client, contact):
     invite_by_page(client, contact)
     with time_machine.travel(timezone.now() + dt.timedelta(days=15)):

@@ -9,10 +9,14 @@ import rules
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.test import RequestFactory
+from django.utils import timezone
 
-from academy.models import Membership, User
+from academy.models import Invitation, Membership, User
 from academy.rules import is_member_of, is_programme_staff
 from academy.tests.factories import UserFactory
+from plans.services.collaboration import writes_as
+from programme import team
+from workshops.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +49,54 @@ def test_others_have_nothing(request, who, ours):
     assert not user.has_perm("academy.view_workspace", ours)
     assert not user.has_perm("academy.change_workspace", ours)
     assert not user.has_perm("plans.comment_on_plan", ours)
+
+
+@pytest.mark.parametrize("is_staff", [True, False])
+def test_a_superuser_is_on_no_team_by_being_one(ours, is_staff):
+    superuser = UserFactory(email="paa@example.fi", is_staff=is_staff, is_superuser=True)
+    assert not superuser.has_perm("academy.change_workspace", ours)
+    # Staff status with every model permission makes programme staff: they look.
+    assert superuser.has_perm("academy.view_workspace", ours) == is_staff
+    assert writes_as(superuser, ours) == ("staff" if is_staff else None)
+
+
+def test_an_inactive_member_has_nothing(contact, ours):
+    contact.is_active = False
+    contact.save()
+    assert not contact.has_perm("academy.view_workspace", ours)
+    assert not rules.has_perm("academy.change_workspace", contact, ours)
+
+
+def test_leaving_a_team_is_seen_by_the_same_user_object(contact, ours, nobody):
+    assert contact.has_perm("academy.change_workspace", ours)
+    team.remove(contact.memberships.get(), by=nobody)
+    assert not contact.has_perm("academy.change_workspace", ours)
+
+
+def test_joining_a_team_is_seen_by_the_same_user_object(contact, theirs, outsider):
+    assert not contact.has_perm("academy.view_workspace", theirs)
+    invitation = team.invite(
+        theirs.organisation,
+        contact.email,
+        "procurement_specialist",
+        by=outsider,
+        now=timezone.now(),
+    )
+    team.accept(invitation, contact, now=timezone.now())
+    assert contact.has_perm("academy.view_workspace", theirs)
+
+
+@pytest.mark.parametrize("kind", ["membership", "invitation", "session"])
+def test_workspace_permissions_are_not_asked_of_other_objects(contact, ours, kind):
+    """A membership or an invitation has an organisation too: asking of it would make
+    any member a contact person."""
+    objects = {
+        "membership": lambda: Membership.objects.get(user=contact),
+        "invitation": lambda: Invitation(organisation=ours.organisation, email="x@example.fi"),
+        "session": lambda: Session(cohort=ours.cohort, organisation=ours.organisation),
+    }
+    with pytest.raises(TypeError):
+        contact.has_perm("academy.change_workspace", objects[kind]())
 
 
 def test_an_anonymous_visitor_has_nothing_and_costs_no_query(ours, django_assert_num_queries):
@@ -94,7 +146,9 @@ def permissions_asked_for() -> set[str]:
                     and "." in arg.value
                 )
     for path in (ROOT / "templates").rglob("*.html"):
-        names.update(re.findall(r'{%\s*has_perm\s+"([^"]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        names.update(re.findall(r'{%\s*has_perm\s+"([^"]+)"', text))
+        names.update(re.findall(r"\bperms\.(\w+\.\w+)", text))
     return names
 
 
