@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from academy.models import Participation
 
 from ..models import ActionPlan, CategorySpend, SpendSource
+from .collaboration import ANALYSIS, record_change
 from .conversion import cohort_factor_set
 
 
@@ -45,7 +47,20 @@ class Entry:
     from_ledger: bool = False
 
 
-def save_manual_spend(plan: ActionPlan, year: int, entries: list[Entry]) -> int:
+def change_spend_year(plan: ActionPlan, year: int, *, by) -> None:
+    """The analysis shows ``year`` from now on; no amount changes."""
+    plan.spend_year = year
+    plan.save(update_fields=["spend_year"])
+    record_change(
+        plan,
+        by,
+        ANALYSIS,
+        gettext_noop("The analysis year was changed to %(year)s."),
+        params={"year": year},
+    )
+
+
+def save_manual_spend(plan: ActionPlan, year: int, entries: list[Entry], *, by) -> int:
     """Replace the year's hand-entered spend with ``entries``; an empty amount removes a row.
 
     A category whose spend comes from the purchase ledger keeps its amount: only
@@ -79,4 +94,11 @@ def save_manual_spend(plan: ActionPlan, year: int, entries: list[Entry]) -> int:
                 plan=plan, year=year, category_id=entry.category_id, defaults=values
             )
             saved += 1
+        record_change(
+            plan,
+            by,
+            ANALYSIS,
+            gettext_noop("Spend for %(year)s saved."),
+            params={"year": year},
+        )
     return saved

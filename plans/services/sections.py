@@ -1,26 +1,38 @@
 """The plan's sections: category implementation plans, the operating model and action items.
 
-Every change records who made it (``updated_by``); the timeline puts the dated
-parts of the plan in one list.
+Every change records who made it (``updated_by``) and goes into the plan's
+history (``collaboration.record_change``): the views call these functions and
+write nothing themselves. The timeline puts the dated parts of the plan in one
+list.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ..models import (
     ActionItem,
     ActionItemState,
     ActionPlan,
     CategoryPlan,
+    OperatingModel,
     PilotMilestone,
     PilotProcurement,
+    ReductionMeasure,
+)
+from .collaboration import (
+    ACTIONS,
+    OPERATING_MODEL,
+    PILOT,
+    category_section,
+    record_change,
 )
 
 
@@ -46,6 +58,122 @@ def save_action_item(item: ActionItem, *, by, now: dt.datetime | None = None) ->
     else:
         item.done_at = None
     return save_recorded(item, by=by)
+
+
+def save_category_plan(row: CategoryPlan, *, by, changed: list[str]) -> CategoryPlan:
+    save_recorded(row, by=by)
+    record_change(
+        row.plan,
+        by,
+        category_section(row.category.code),
+        gettext_noop("The category's implementation plan was saved."),
+        fields=changed,
+    )
+    return row
+
+
+def remove_category_plan(row: CategoryPlan, *, by) -> None:
+    row.delete()
+    record_change(
+        row.plan,
+        by,
+        category_section(row.category.code),
+        gettext_noop("The category's implementation plan was removed."),
+    )
+
+
+def save_operating_model(row: OperatingModel, *, by, changed: list[str]) -> OperatingModel:
+    save_recorded(row, by=by)
+    record_change(
+        row.plan,
+        by,
+        OPERATING_MODEL,
+        gettext_noop("The operating model was saved."),
+        fields=changed,
+    )
+    return row
+
+
+def keep_action_item(item: ActionItem, *, by, changed: list[str]) -> ActionItem:
+    """Add the item, or save its changes (``changed``: the fields the team changed)."""
+    new = item.pk is None
+    save_action_item(item, by=by)
+    record_change(
+        item.plan,
+        by,
+        ACTIONS,
+        gettext_noop("Action item “%(title)s” was added.")
+        if new
+        else gettext_noop("Action item “%(title)s” was changed."),
+        params={"title": item.title},
+        fields=[] if new else changed,
+    )
+    return item
+
+
+def remove_action_item(item: ActionItem, *, by) -> None:
+    item.delete()
+    record_change(
+        item.plan,
+        by,
+        ACTIONS,
+        gettext_noop("Action item “%(title)s” was removed."),
+        params={"title": item.title},
+    )
+
+
+def add_measure(measure: ReductionMeasure, *, by) -> ReductionMeasure:
+    measure.save()
+    record_change(
+        measure.plan,
+        by,
+        category_section(measure.category.code),
+        gettext_noop("Measure “%(title)s” added."),
+        params={"title": measure.title},
+    )
+    return measure
+
+
+def change_measure(measure: ReductionMeasure, *, by, changed: list[str]) -> ReductionMeasure:
+    measure.save()
+    record_change(
+        measure.plan,
+        by,
+        category_section(measure.category.code),
+        gettext_noop("Measure “%(title)s” changed."),
+        params={"title": measure.title},
+        fields=changed,
+    )
+    return measure
+
+
+def remove_measure(measure: ReductionMeasure, *, by) -> None:
+    measure.delete()
+    record_change(
+        measure.plan,
+        by,
+        category_section(measure.category.code),
+        gettext_noop("Measure “%(title)s” removed."),
+        params={"title": measure.title},
+    )
+
+
+def save_pilot(form, milestones, plan: ActionPlan, *, by) -> PilotProcurement:
+    """The pilot procurement and its milestones, from their validated forms, together."""
+    with transaction.atomic():
+        pilot = form.save(commit=False)
+        pilot.plan = plan
+        pilot.save()
+        milestones.instance = pilot
+        milestones.save()
+        record_change(
+            plan,
+            by,
+            PILOT,
+            gettext_noop("Pilot procurement saved."),
+            fields=form.changed_data + (["milestones"] if milestones.has_changed() else []),
+        )
+    return pilot
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
@@ -17,10 +15,9 @@ from ..models import (
     ProcurementCategory,
     SuggestedMeasure,
 )
-from ..services import collaboration, parts
+from ..services import collaboration, parts, sections
 from ..services import plan as plan_service
 from ..services.analysis import analyse
-from ..services.collaboration import record_change
 from ..services.potential import category_totals, plan_potentials, potentials
 from .collaboration import refuse_when_submitted
 
@@ -78,15 +75,7 @@ def spend(request: SignedInRequest, participation: int) -> HttpResponse:
         if new_year != action_plan.spend_year:
             # The amounts on the form are the other year's: they are not saved as this
             # year's. The form comes back with the chosen year's own figures.
-            action_plan.spend_year = new_year
-            action_plan.save(update_fields=["spend_year"])
-            record_change(
-                action_plan,
-                request.user,
-                collaboration.ANALYSIS,
-                gettext_noop("The analysis year was changed to %(year)s."),
-                params={"year": new_year},
-            )
+            plan_service.change_spend_year(action_plan, new_year, by=request.user)
             messages.info(
                 request,
                 _(
@@ -96,14 +85,7 @@ def spend(request: SignedInRequest, participation: int) -> HttpResponse:
                 % {"year": new_year},
             )
             return redirect("plans:spend", participation=found.pk)
-        plan_service.save_manual_spend(action_plan, new_year, form.entries)
-        record_change(
-            action_plan,
-            request.user,
-            collaboration.ANALYSIS,
-            gettext_noop("Spend for %(year)s saved."),
-            params={"year": new_year},
-        )
+        plan_service.save_manual_spend(action_plan, new_year, form.entries, by=request.user)
         messages.success(request, _("The spend has been saved and the analysis updated."))
         return redirect("plans:plan", participation=found.pk)
     return render(
@@ -145,14 +127,7 @@ def category(request: SignedInRequest, participation: int, code: str) -> HttpRes
             measure.plan, measure.category = action_plan, chosen
             if request.POST.get("suggestion", "").isdigit():
                 measure.suggestion = suggestions.filter(pk=request.POST["suggestion"]).first()
-            measure.save()
-            record_change(
-                action_plan,
-                request.user,
-                collaboration.category_section(chosen.code),
-                gettext_noop("Measure “%(title)s” added."),
-                params={"title": measure.title},
-            )
+            sections.add_measure(measure, by=request.user)
             messages.success(request, _("The measure has been added."))
             return redirect("plans:category", participation=found.pk, code=chosen.code)
     analysis = analyse(action_plan)
@@ -189,29 +164,13 @@ def measure(request: SignedInRequest, participation: int, measure_id: int) -> Ht
     require_perm(request, "academy.change_workspace", found)
     item = get_object_or_404(action_plan.measures.select_related("category"), pk=measure_id)
     back = redirect("plans:category", participation=found.pk, code=item.category.code)
-    section = collaboration.category_section(item.category.code)
     if request.method == "POST" and request.POST.get("action") == "delete":
-        item.delete()
-        record_change(
-            action_plan,
-            request.user,
-            section,
-            gettext_noop("Measure “%(title)s” removed."),
-            params={"title": item.title},
-        )
+        sections.remove_measure(item, by=request.user)
         messages.success(request, _("The measure has been removed."))
         return back
     form = MeasureForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record_change(
-            action_plan,
-            request.user,
-            section,
-            gettext_noop("Measure “%(title)s” changed."),
-            params={"title": item.title},
-            fields=form.changed_data,
-        )
+        sections.change_measure(form.save(commit=False), by=request.user, changed=form.changed_data)
         messages.success(request, _("The measure has been saved."))
         return back
     return render(
@@ -235,19 +194,7 @@ def pilot(request: SignedInRequest, participation: int) -> HttpResponse:
     if request.method == "POST":
         require_perm(request, "academy.change_workspace", found)
         if form.is_valid() and milestones.is_valid():
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                saved.plan = action_plan
-                saved.save()
-                milestones.instance = saved
-                milestones.save()
-                record_change(
-                    action_plan,
-                    request.user,
-                    collaboration.PILOT,
-                    gettext_noop("Pilot procurement saved."),
-                    fields=form.changed_data + (["milestones"] if milestones.has_changed() else []),
-                )
+            sections.save_pilot(form, milestones, action_plan, by=request.user)
             messages.success(request, _("The pilot procurement has been saved."))
             return redirect("plans:pilot", participation=found.pk)
     return render(

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from academy.access import SignedInRequest, require_perm
 from academy.models import Membership
@@ -26,7 +25,6 @@ from ..models import (
     ReductionMeasure,
 )
 from ..services import collaboration, parts, sections
-from ..services.collaboration import record_change
 from .collaboration import refuse_when_submitted
 
 
@@ -76,28 +74,14 @@ def category_plan(request: SignedInRequest, participation: int, code: str) -> Ht
     )
     if request.method == "POST":
         require_perm(request, "academy.change_workspace", found)
-        section = collaboration.category_section(chosen.code)
         if request.POST.get("action") == "delete" and existing is not None:
-            existing.delete()
-            record_change(
-                action_plan,
-                request.user,
-                section,
-                gettext_noop("The category's implementation plan was removed."),
-            )
+            sections.remove_category_plan(existing, by=request.user)
             messages.success(request, _("The category's implementation plan has been removed."))
             return redirect("plans:category_plans", participation=found.pk)
         if form.is_valid():
             row = form.save(commit=False)
             row.plan, row.category = action_plan, chosen
-            sections.save_recorded(row, by=request.user)
-            record_change(
-                action_plan,
-                request.user,
-                section,
-                gettext_noop("The category's implementation plan was saved."),
-                fields=form.changed_data,
-            )
+            sections.save_category_plan(row, by=request.user, changed=form.changed_data)
             messages.success(request, _("The category's implementation plan has been saved."))
             return redirect("plans:category_plan", participation=found.pk, code=chosen.code)
     return render(
@@ -132,14 +116,7 @@ def operating_model(request: SignedInRequest, participation: int) -> HttpRespons
         if form.is_valid():
             row = form.save(commit=False)
             row.plan = action_plan
-            sections.save_recorded(row, by=request.user)
-            record_change(
-                action_plan,
-                request.user,
-                collaboration.OPERATING_MODEL,
-                gettext_noop("The operating model was saved."),
-                fields=form.changed_data,
-            )
+            sections.save_operating_model(row, by=request.user, changed=form.changed_data)
             messages.success(request, _("The operating model has been saved."))
             return redirect("plans:operating_model", participation=found.pk)
     shown = existing or OperatingModel(plan=action_plan)
@@ -208,17 +185,7 @@ def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> H
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.plan = action_plan
-        sections.save_action_item(saved, by=request.user)
-        record_change(
-            action_plan,
-            request.user,
-            collaboration.ACTIONS,
-            gettext_noop("Action item “%(title)s” was added.")
-            if item is None
-            else gettext_noop("Action item “%(title)s” was changed."),
-            params={"title": saved.title},
-            fields=[] if item is None else form.changed_data,
-        )
+        sections.keep_action_item(saved, by=request.user, changed=form.changed_data)
         messages.success(request, _("The action item has been saved."))
         return redirect("plans:action_items", participation=found.pk)
     return render(
@@ -250,14 +217,7 @@ def action_item_delete(request: SignedInRequest, participation: int, item_id: in
     found, action_plan = _team_plan(request, participation)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
     if request.method == "POST":
-        item.delete()
-        record_change(
-            action_plan,
-            request.user,
-            collaboration.ACTIONS,
-            gettext_noop("Action item “%(title)s” was removed."),
-            params={"title": item.title},
-        )
+        sections.remove_action_item(item, by=request.user)
         messages.success(request, _("The action item has been removed."))
         return redirect("plans:action_items", participation=found.pk)
     return render(
