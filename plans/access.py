@@ -1,5 +1,6 @@
 """Finding the plan a participant page is about, for those who may see it."""
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest
 
 from academy.access import get_participation_or_404
@@ -17,3 +18,22 @@ def plan_or_404(request: HttpRequest, participation_id: int) -> tuple[Participat
         raise Http404("The action plan has not been started.")
     action_plan.participation = found  # its cohort and organisation are fetched already
     return found, action_plan
+
+
+def plan_started_on_visit(
+    request: HttpRequest, participation_id: int
+) -> tuple[Participation, ActionPlan | None, bool]:
+    """The participation, its plan and whether the user is on its team.
+
+    A member's first visit starts the plan. The plan is None when it cannot be started
+    (the reason is shown as a message) or when programme staff look at one that has not
+    been started yet.
+    """
+    found = get_participation_or_404(request, participation_id)
+    member = request.user.has_perm("academy.change_workspace", found)
+    try:
+        action_plan = plan_service.plan_for(found, create=member)
+    except plan_service.PlanError as error:
+        messages.error(request, error.message)
+        action_plan = None
+    return found, action_plan, member

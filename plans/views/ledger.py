@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from academy.access import SignedInRequest, get_participation_or_404, require_perm
+from academy.access import SignedInRequest, require_perm
 
+from ..access import plan_started_on_visit
 from ..forms.ledger import ColumnsForm, MappingForm, UploadForm
 from ..models import ImportState, LedgerColumn, ProcurementCategory
 from ..services import collaboration, ledger, reconciliation
-from ..services import plan as plan_service
 from ..services.collaboration import PlanSubmitted
 from ..services.columns import vat_notes
 from ..services.exports import XLSX_TYPE
@@ -34,14 +34,9 @@ ACCOUNTS_PER_PAGE = 250
 
 
 def _plan(request, participation_id: int):
-    found = get_participation_or_404(request, participation_id)
-    member = request.user.has_perm("academy.change_workspace", found)
-    try:
-        action_plan = plan_service.plan_for(found, create=member)
-    except plan_service.PlanError as error:
-        messages.error(request, error.message)
-        return found, None, member
-    if action_plan is None:
+    """As on the plan's page, but staff find no ledger of a plan not started (404)."""
+    found, action_plan, member = plan_started_on_visit(request, participation_id)
+    if action_plan is None and not member:
         raise Http404("The action plan has not been started.")
     return found, action_plan, member
 

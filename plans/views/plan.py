@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
-from ..access import plan_or_404
+from ..access import plan_or_404, plan_started_on_visit
 from ..forms.plan import MeasureForm, MilestoneFormSet, PilotForm, SpendForm
 from ..models import (
     CategorySpend,
@@ -25,13 +25,7 @@ from .collaboration import refuse_when_submitted
 @login_required
 def plan(request: SignedInRequest, participation: int) -> HttpResponse:
     """The action plan's analysis: where the organisation's procurement emissions are."""
-    found = get_participation_or_404(request, participation)
-    member = request.user.has_perm("academy.change_workspace", found)
-    try:
-        action_plan = plan_service.plan_for(found, create=member)
-    except plan_service.PlanError as error:
-        messages.error(request, error.message)
-        action_plan = None
+    found, action_plan, member = plan_started_on_visit(request, participation)
     analysis = analyse(action_plan) if action_plan is not None else None
     context = {
         "participation": found,
