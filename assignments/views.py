@@ -31,7 +31,7 @@ def submission(request: SignedInRequest, participation: int) -> HttpResponse:
         assignment=assignment, organisation_id=found.organisation_id
     ).first()
     form = UploadForm(assignment=assignment)
-    replace_error = (None, [])
+    replace_error: tuple[int | None, list] = (None, [])
     if request.method == "POST":
         require_perm(request, "academy.change_workspace", found)
         current = existing or services.submission_for(assignment, found.organisation)

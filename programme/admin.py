@@ -66,7 +66,7 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("current phase"))
     def phase(self, cohort: Cohort) -> str:
-        return cohort.phase_at(timezone.now()).label
+        return str(cohort.phase_at(timezone.now()).label)
 
     @admin.display(description=_("dashboard"))
     def dashboard_link(self, cohort: Cohort) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from academy.models import Cohort, Participation
 from assignments.models import Assignment, SubmittedFile
-from assignments.overview import status_of
+from assignments.overview import Status, status_of
 from plans.models import (
     ActionItem,
     ActionItemState,
@@ -56,7 +56,7 @@ class PlanProgress:
 @dataclass
 class Row:
     participation: Participation
-    pre_assignment: object
+    pre_assignment: Status
     sessions: list[Cell] = field(default_factory=list)
     sparring: list = field(default_factory=list)
     plan: PlanProgress | None = None
@@ -114,7 +114,7 @@ def plan_progress(cohort: Cohort) -> dict[int, PlanProgress]:
         progress[plan.participation_id] = PlanProgress(
             year=plan.spend_year,
             spend=sum((row["total"] for row in entered), Decimal(0)) if entered else None,
-            sources=[SpendSource(row["source"]).label for row in entered],
+            sources=[str(SpendSource(row["source"]).label) for row in entered],
             measures=measures.get(plan.pk, 0),
             pilot_state=pilot.get_state_display() if pilot else None,
             category_plans=category_plans.get(plan.pk, 0),
@@ -168,7 +168,8 @@ def dashboard(cohort: Cohort, *, now: dt.datetime) -> dict:
     for session in Session.objects.filter(
         cohort=cohort, kind=SessionKind.SPARRING, state=SessionState.PUBLISHED
     ).order_by("starts_at"):
-        sparring.setdefault(session.organisation_id, []).append(session)
+        if session.organisation_id is not None:
+            sparring.setdefault(session.organisation_id, []).append(session)
     plans = plan_progress(cohort)
     rows = []
     for participation in participations:

@@ -114,7 +114,7 @@ def team_page(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     return render(request, "programme/team.html", context)
 
 
-def _team_action(request: HttpRequest, organisation, form) -> bool:
+def _team_action(request: SignedInRequest, organisation, form) -> bool:
     action, now = request.POST.get("action"), timezone.now()
     try:
         if action == "invite":

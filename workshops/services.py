@@ -9,6 +9,8 @@ run again, so a person who joins a team later is invited by the same code.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from academy.links import absolute_url
 from academy.markdown import plain_text
-from academy.models import Membership, Participation
+from academy.models import Membership, Organisation, Participation
 from notifications.services import queue_email
 
 from .calendar import invitation_calendar, location
@@ -179,11 +181,12 @@ class Mailing:
                 "organisation_id", "pk"
             )
         )
+        answers = invitation_parts.send(
+            Session, session=session, first_publication=first_publication
+        )
         self.parts = [
-            part
-            for _receiver, part in invitation_parts.send(
-                Session, session=session, first_publication=first_publication
-            )
+            cast(Callable[[Organisation, str], dict], part)
+            for _receiver, part in answers
             if part is not None
         ]
         self.part_contexts: dict[tuple[int, str], dict] = {}

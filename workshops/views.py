@@ -140,7 +140,8 @@ def recording(request: HttpRequest, session: int) -> HttpResponse:
 
 def recording_requested(request: HttpRequest, session: int) -> HttpResponse:
     found = get_object_or_404(Session, pk=session, kind=SessionKind.INFO)
-    row = found.recording_requests.filter(pk=request.session.get("recording_request")).first()
+    requested = request.session.get("recording_request")
+    row = found.recording_requests.filter(pk=requested).first() if requested else None
     return render(
         request,
         "workshops/recording_requested.html",
