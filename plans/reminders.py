@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from academy.links import absolute_url
-from academy.models import HELSINKI
+from academy.models import HELSINKI, User
 from notifications.models import OffsetDirection
 from notifications.reminders import Recipient, ReminderRule, register
 
@@ -34,7 +34,8 @@ class ActionItemRule(ReminderRule[ActionItem]):
         return dt.datetime.combine(obj.due, DUE_TIME, tzinfo=HELSINKI)
 
     def recipients(self, obj: ActionItem):
-        return [Recipient(obj.owner.email, obj.owner)]
+        owner = _owner(obj)
+        return [Recipient(owner.email, owner)]
 
     def context(self, obj: ActionItem) -> dict:
         participation = obj.plan.participation
@@ -46,12 +47,18 @@ class ActionItemRule(ReminderRule[ActionItem]):
             "state": ActionItemState(obj.state).label,
             "url": absolute_url(
                 "plans:action_item",
-                language=obj.owner.preferred_language,
+                language=_owner(obj).preferred_language,
                 participation=participation.pk,
                 item_id=obj.pk,
             ),
             "contact_email": participation.cohort.contact_email,
         }
+
+
+def _owner(item: ActionItem) -> User:
+    owner = item.owner
+    assert owner is not None  # items() are owned by a member of the team
+    return owner
 
 
 class ActionItemDueReminder(ActionItemRule):

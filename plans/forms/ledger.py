@@ -118,7 +118,7 @@ class ColumnsForm(forms.Form):
 
     def _check_vat(self, data: dict, mode: str | None) -> None:
         amount = data.get(LedgerColumn.AMOUNT)
-        kind = self.kinds.get(amount)
+        kind = self.kinds.get(amount) if amount is not None else None
         if kind == AmountKind.VAT:
             self.add_error(
                 LedgerColumn.AMOUNT,
@@ -143,13 +143,14 @@ class ColumnsForm(forms.Form):
                 % {"name": amount},
             )
         vat = data.get(LedgerColumn.VAT)
-        if mode == VatMode.SUBTRACT and not vat:
-            self.add_error(LedgerColumn.VAT, _("Choose the column of the VAT."))
-        elif mode == VatMode.SUBTRACT and self.kinds.get(vat) != AmountKind.VAT:
-            self.add_error(
-                LedgerColumn.VAT,
-                _("“%(name)s” does not look like each row's VAT in euros.") % {"name": vat},
-            )
+        if mode == VatMode.SUBTRACT:
+            if not vat:
+                self.add_error(LedgerColumn.VAT, _("Choose the column of the VAT."))
+            elif self.kinds.get(vat) != AmountKind.VAT:
+                self.add_error(
+                    LedgerColumn.VAT,
+                    _("“%(name)s” does not look like each row's VAT in euros.") % {"name": vat},
+                )
         if mode == VatMode.RATE and data.get("vat_rate") is None and "vat_rate" not in self.errors:
             self.add_error("vat_rate", _("Give the VAT rate."))
 
@@ -268,7 +269,7 @@ def chosen(row: ledger.AccountRow) -> str:
     """What the account's list shows chosen: its mapping, never a suggestion."""
     if row.mapping is not None and row.mapping.excluded:
         return ledger.EXCLUDED
-    if row.mapping is not None and row.mapping.category_id:
+    if row.mapping is not None and row.mapping.category is not None:
         return row.mapping.category.code
     return ""
 

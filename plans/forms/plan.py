@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -184,11 +185,14 @@ class PilotForm(forms.ModelForm):
         self.fields["category"].queryset = ProcurementCategory.objects.filter(is_active=True)
 
 
-MilestoneFormSet = forms.inlineformset_factory(
-    PilotProcurement,
-    PilotMilestone,
-    fields=["title", "due", "done"],
-    extra=2,
-    can_delete=True,
-    widgets={"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+# Quoted: Django's form sets are generic to the type checker only.
+MilestoneFormSet: "type[BaseInlineFormSet[PilotMilestone, PilotProcurement, forms.ModelForm]]" = (
+    forms.inlineformset_factory(
+        PilotProcurement,
+        PilotMilestone,
+        fields=["title", "due", "done"],
+        extra=2,
+        can_delete=True,
+        widgets={"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+    )
 )

@@ -82,8 +82,10 @@ class ActionItemForm(forms.ModelForm):
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         _owner_from_team(self, organisation_id, required=True)
-        self.fields["category"].queryset = ProcurementCategory.objects.filter(is_active=True)
-        self.fields["category"].help_text = _("Optional: the category the item belongs to.")
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = ProcurementCategory.objects.filter(is_active=True)
+        category.help_text = _("Optional: the category the item belongs to.")
         self.fields["section"].help_text = _(
             "Optional: the part of the plan it belongs to instead of a category."
         )

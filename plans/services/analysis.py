@@ -125,19 +125,19 @@ def analyse(
             row.emissions = (item.amount_eur * factor / KG_PER_TONNE).quantize(Decimal("0.001"))
         result.rows.append(row)
     result.total_spend = sum((row.spend for row in result.rows), Decimal(0))
-    known = [row for row in result.rows if row.emissions is not None]
-    result.total_emissions = sum((row.emissions for row in known), Decimal(0))
-    known.sort(key=lambda row: (-row.emissions, -row.spend, row.category.position))
+    known = [(row.emissions, row) for row in result.rows if row.emissions is not None]
+    result.total_emissions = sum((emissions for emissions, _row in known), Decimal(0))
+    known.sort(key=lambda pair: (-pair[0], -pair[1].spend, pair[1].category.position))
     cumulative = Decimal(0)
-    for rank, row in enumerate(known, start=1):
+    for rank, (emissions, row) in enumerate(known, start=1):
         row.rank = rank
-        row.emissions_share = percent(row.emissions, result.total_emissions)
-        cumulative += row.emissions
+        row.emissions_share = percent(emissions, result.total_emissions)
+        cumulative += emissions
         row.cumulative_share = percent(cumulative, result.total_emissions)
     for row in result.rows:
         row.spend_share = percent(row.spend, result.total_spend)
     unknown = sorted(
         (row for row in result.rows if row.emissions is None), key=lambda row: -row.spend
     )
-    result.rows = known + unknown
+    result.rows = [row for _emissions, row in known] + unknown
     return result

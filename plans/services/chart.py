@@ -66,7 +66,9 @@ def _plain(value: Decimal) -> Decimal:
 
 def decimals(value: Decimal) -> int:
     """The decimal places a tick needs: none for 250, one for 2.5, two for 0.25."""
-    return max(0, -value.normalize().as_tuple().exponent)
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # ticks are finite: only NaN and infinity have a letter
+    return max(0, -exponent)
 
 
 def localised(value: Decimal, places: int) -> str:

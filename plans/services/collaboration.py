@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Field, ForeignObjectRel, QuerySet
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
@@ -310,8 +310,9 @@ def field_label(name: str) -> str:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if field.auto_created and field.is_relation:
-            return str(field.related_model._meta.verbose_name_plural)
+        if isinstance(field, ForeignObjectRel):
+            return str(field.field.model._meta.verbose_name_plural)
+        assert isinstance(field, Field)  # none of the models has a generic foreign key
         return str(field.verbose_name)
     return name
 

@@ -116,7 +116,7 @@ NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # A column holding one of these is not the field, whatever else it holds.
-NOT = {
+NOT: dict[str, frozenset[str]] = {
     LedgerColumn.ACCOUNT: frozenset(
         tokens(
             "nimi name namn selite nimike teksti kuvaus description benamning text ryhma "

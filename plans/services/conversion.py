@@ -14,7 +14,7 @@ figure says so. A category's own factor is the team's, per euro of the spend
 year, and is never converted.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -83,20 +83,26 @@ def conversion(
             else {}
         )
     rate = choice if choice is not None and choice.factor_set_id == factor_set.pk else None
-    found = {
-        "price_year": factor_set.price_year,
-        "spend_year": spend_year,
-        "currency": factor_set.currency or EURO,
-    }
+    found = Conversion(
+        price_year=factor_set.price_year,
+        spend_year=spend_year,
+        currency=factor_set.currency or EURO,
+    )
     if rate is not None and rate.units_per_euro:
-        found["units_per_euro"] = rate.units_per_euro
-        found["exchange_rate_source"] = rate.exchange_rate_source
+        found = replace(
+            found,
+            units_per_euro=rate.units_per_euro,
+            exchange_rate_source=rate.exchange_rate_source,
+        )
     at_price_year, at_spend_year = indices.get(factor_set.price_year), indices.get(spend_year)
     if factor_set.price_year != spend_year and at_price_year and at_spend_year:
-        found["price_index"] = (at_price_year.value, at_spend_year.value)
         sources = {at_price_year.source, at_spend_year.source}
-        found["price_index_source"] = "; ".join(sorted(sources))
-    return Conversion(**found)
+        found = replace(
+            found,
+            price_index=(at_price_year.value, at_spend_year.value),
+            price_index_source="; ".join(sorted(sources)),
+        )
+    return found
 
 
 def plan_conversion(plan: ActionPlan, year: int) -> Conversion:

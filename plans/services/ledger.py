@@ -370,7 +370,10 @@ class _Summer:
         return found
 
     def text(self, value) -> str:
-        return value.decode(self.encoding, "replace") if isinstance(value, bytes) else value
+        if not isinstance(value, bytes):
+            return value
+        assert self.encoding is not None  # cells are bytes only where the encoding is known
+        return value.decode(self.encoding, "replace")
 
     def add_plain(
         self, first: int, rows: list, separator: bytes | None, maxsplit: int, even: bool
@@ -407,9 +410,9 @@ class _Summer:
                 for account, text in map(pick, map(split, lines)):
                     groups[account].append(text)
             else:
-                pick = operator.itemgetter(self.account_at, self.amount_at, self.date_at)
+                pick_dated = operator.itemgetter(self.account_at, self.amount_at, self.date_at)
                 add = days.add
-                for account, text, day in map(pick, map(split, lines)):
+                for account, text, day in map(pick_dated, map(split, lines)):
                     add(day)
                     groups[account].append(text)
         except IndexError:
@@ -1005,8 +1008,8 @@ def recompute(plan: ActionPlan, year: int) -> None:
         for category_id, amount in sums.items():
             if amount <= 0:
                 continue
-            row = existing.get(category_id)
-            if row is None:
+            kept = existing.get(category_id)
+            if kept is None:
                 CategorySpend.objects.create(
                     plan=plan,
                     year=year,
@@ -1014,11 +1017,11 @@ def recompute(plan: ActionPlan, year: int) -> None:
                     amount_eur=amount,
                     source=SpendSource.LEDGER,
                 )
-            elif row.amount_eur != amount or row.source != SpendSource.LEDGER:
-                if row.source == SpendSource.MANUAL:
-                    row.hand_amount_eur = row.amount_eur
-                row.amount_eur, row.source = amount, SpendSource.LEDGER
-                row.save(update_fields=["amount_eur", "source", "hand_amount_eur", "updated_at"])
+            elif kept.amount_eur != amount or kept.source != SpendSource.LEDGER:
+                if kept.source == SpendSource.MANUAL:
+                    kept.hand_amount_eur = kept.amount_eur
+                kept.amount_eur, kept.source = amount, SpendSource.LEDGER
+                kept.save(update_fields=["amount_eur", "source", "hand_amount_eur", "updated_at"])
 
 
 def _back_to_hand(row: CategorySpend) -> None:

@@ -31,6 +31,9 @@ from ..models import (
 DRIFT = Decimal("0.2")  # a total this much away from the one before is flagged
 LISTED = 10
 
+# An import's sums by account: account → (its name, its sum in euros).
+Totals = dict[str, tuple[str, Decimal]]
+
 
 @dataclass(frozen=True)
 class Change:
@@ -95,7 +98,7 @@ class Review:
         if found.total_eur is not None and found.total_eur <= 0:
             warnings.append(_("The total is zero or less: is the amount column the right one?"))
         warnings.extend(self._drift())
-        if found.vat_mode == VatMode.RATE:
+        if found.vat_mode == VatMode.RATE and found.vat_rate is not None:
             warnings.append(
                 _(
                     "VAT was taken out at %(rate)s %%: purchases at a reduced rate (food, "
@@ -213,7 +216,7 @@ def review(ledger_import: LedgerImport) -> Review:
     )
 
 
-def _totals(ledger_import: LedgerImport) -> dict[str, tuple[str, Decimal]]:
+def _totals(ledger_import: LedgerImport) -> Totals:
     return {
         account: (name, amount)
         for account, name, amount in ledger_import.totals.values_list(
@@ -222,7 +225,7 @@ def _totals(ledger_import: LedgerImport) -> dict[str, tuple[str, Decimal]]:
     }
 
 
-def _accounts(these: dict, others: dict, *, new: bool) -> Accounts:
+def _accounts(these: Totals, others: Totals, *, new: bool) -> Accounts:
     """The accounts of ``these`` that ``others`` lacks, the largest first."""
     only = [
         Change(account, name, Decimal(0), amount)
@@ -239,12 +242,12 @@ def _accounts(these: dict, others: dict, *, new: bool) -> Accounts:
     )
 
 
-def _largest(before: dict, after: dict) -> list[Change]:
+def _largest(before: Totals, after: Totals) -> list[Change]:
     """The accounts whose sum changes the most, those that appear or disappear included."""
     changes = [
         Change(
             account,
-            (after.get(account) or before.get(account))[0],
+            (after.get(account) or before[account])[0],
             before.get(account, ("", Decimal(0)))[1],
             after.get(account, ("", Decimal(0)))[1],
         )

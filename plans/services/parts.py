@@ -145,16 +145,14 @@ def read_measures(data: Any) -> dict:
 # The category implementation plans.
 
 
-def category_plans(plan: ActionPlan) -> list[CategoryPlan]:
-    """The category implementation plans, each with ``measure_titles``: its category's measures."""
+def category_plans(plan: ActionPlan) -> list[tuple[CategoryPlan, list[str]]]:
+    """The category implementation plans, each with the titles of its category's measures."""
     titles: dict[int, list[str]] = defaultdict(list)
     measures = plan.measures.order_by("created_at", "pk").values_list("category_id", "title")
     for category_id, title in measures:
         titles[category_id].append(title)
-    rows = list(plan.category_plans.select_related("category", "owner"))
-    for row in rows:
-        row.measure_titles = titles[row.category_id]
-    return rows
+    rows = plan.category_plans.select_related("category", "owner")
+    return [(row, titles[row.category_id]) for row in rows]
 
 
 def category_plan_data(row: CategoryPlan, measure_titles: list[str] | None) -> dict:
@@ -175,7 +173,7 @@ def category_plan_data(row: CategoryPlan, measure_titles: list[str] | None) -> d
 
 
 def category_plans_data(plan: ActionPlan) -> list[dict]:
-    return [category_plan_data(row, row.measure_titles) for row in category_plans(plan)]
+    return [category_plan_data(row, titles) for row, titles in category_plans(plan)]
 
 
 # The pilot procurement.

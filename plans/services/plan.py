@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal, overload
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +19,14 @@ class PlanError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+@overload
+def plan_for(participation: Participation, *, create: Literal[True] = True) -> ActionPlan: ...
+
+
+@overload
+def plan_for(participation: Participation, *, create: bool) -> ActionPlan | None: ...
 
 
 def plan_for(participation: Participation, *, create: bool = True) -> ActionPlan | None:

@@ -54,22 +54,24 @@ def potentials(analysis: Analysis, measures) -> list[Potential]:
     """Every measure's potential, ranked; those in a category without emissions last."""
     emissions = {row.category.pk: row.emissions for row in analysis.rows}
     result = [measure_potential(m, emissions.get(m.category_id)) for m in measures]
-    known = [p for p in result if p.mid is not None]
-    known.sort(key=lambda p: (-p.mid, p.measure.next_tender or dt.date.max, p.measure.pk))
-    for rank, potential in enumerate(known, start=1):
+    known = [(mid, p) for p in result if (mid := p.mid) is not None]
+    known.sort(
+        key=lambda pair: (-pair[0], pair[1].measure.next_tender or dt.date.max, pair[1].measure.pk)
+    )
+    for rank, (_mid, potential) in enumerate(known, start=1):
         potential.rank = rank
-    return known + [p for p in result if p.mid is None]
+    return [p for _mid, p in known] + [p for p in result if p.mid is None]
 
 
 def category_totals(items: list[Potential]) -> dict[int, tuple[Decimal, Decimal]]:
     """(low, high) per category: the sum of its measures, capped at its emissions."""
     totals: dict[int, tuple[Decimal, Decimal]] = {}
     for potential in items:
-        if potential.mid is None:
+        cap = potential.emissions
+        if potential.low is None or potential.high is None or cap is None:
             continue
         category = potential.measure.category_id
         low, high = totals.get(category, (Decimal(0), Decimal(0)))
-        cap = potential.emissions
         totals[category] = (min(low + potential.low, cap), min(high + potential.high, cap))
     return totals
 

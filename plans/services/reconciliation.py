@@ -100,10 +100,12 @@ def reconcile(ledger_import: LedgerImport) -> Reconciliation:
         ).select_related("category")
     }
     left_out, unmapped = _("Not procurement: left out"), _("Not mapped yet")
-    accounts, groups, order = [], {}, {}
+    accounts: list[AccountLine] = []
+    groups: dict[str, tuple[int, int, Decimal]] = {}  # category → (accounts, rows, amount)
+    order: dict[str, tuple[int, int, str]] = {}
     for total in ledger_import.totals.order_by("account"):
         mapping = mappings.get(total.account)
-        if mapping is not None and mapping.category_id:
+        if mapping is not None and mapping.category is not None:
             category = mapping.category.name
             order[category] = (0, mapping.category.position, category)
         else:

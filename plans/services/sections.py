@@ -8,6 +8,7 @@ list.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -25,6 +26,7 @@ from ..models import (
     OperatingModel,
     PilotMilestone,
     PilotProcurement,
+    Recorded,
     ReductionMeasure,
 )
 from .collaboration import (
@@ -45,7 +47,10 @@ def team(organisation_id: int) -> models.QuerySet:
     )
 
 
-def save_recorded(row: models.Model, *, by) -> models.Model:
+Row = TypeVar("Row", bound=Recorded)
+
+
+def save_recorded(row: Row, *, by) -> Row:
     row.updated_by = by
     row.save()
     return row
@@ -217,13 +222,15 @@ def _pilot(plan: ActionPlan, today: dt.date):
     if pilot.planned_tender_date:
         yield Event(pilot.planned_tender_date, _("Pilot's tender"), pilot.subject, url)
     for milestone in PilotMilestone.objects.filter(pilot=pilot, due__isnull=False):
+        due = milestone.due
+        assert due is not None  # the query leaves out milestones without a date
         yield Event(
-            milestone.due,
+            due,
             _("Pilot milestone"),
             milestone.title,
             url,
             state=_("Done") if milestone.done else _("Open"),
-            overdue=not milestone.done and milestone.due < today,
+            overdue=not milestone.done and due < today,
         )
 
 

@@ -294,8 +294,10 @@ class Suggester:
                 if modifier and found.part.is_category:
                     continue
                 if found.start < len(word):
+                    code = found.part.code
+                    assert code is not None  # _analyse leaves heads out
                     yield _Match(
-                        found.part.code,
+                        code,
                         (index, found.start),
                         (index, min(found.end, len(word))),
                         found.strong,
@@ -370,9 +372,10 @@ class Suggester:
         for start in range(len(word)):
             node = self._root
             for end in range(start, len(word)):
-                node = node.children.get(word[end])
-                if node is None:
+                child = node.children.get(word[end])
+                if child is None:
                     break
+                node = child
                 found[start].extend((end + 1, part) for part in node.parts)
         return found
 
@@ -447,7 +450,9 @@ def _phrases(words: list[str], index: int, phrase_ends: Iterable[_Found]) -> Ite
     for found in phrase_ends:
         first = index - len(found.part.phrase)
         if first >= 0 and tuple(words[first:index]) == found.part.phrase:
-            yield _Match(found.part.code, (first, 0), (index, found.end), True, found.part.length)
+            code = found.part.code
+            assert code is not None  # _analyse leaves heads out
+            yield _Match(code, (first, 0), (index, found.end), True, found.part.length)
 
 
 def _without_overlaps(matches: list[_Match]) -> list[_Match]:

@@ -100,7 +100,7 @@ def _is_utf8(binary: BinaryIO) -> bool:
 
 def sniff_delimiter(header_line: str) -> str:
     counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ";"
 
 
@@ -147,6 +147,7 @@ class CsvTable(Table):
     finance system's export and several times faster; a line with quotes goes through the
     csv module, which reads on for as many lines as a quoted field spans."""
 
+    delimiter: str
     fixed_width = True
 
     def __init__(self, binary: BinaryIO):
@@ -192,7 +193,8 @@ class CsvTable(Table):
             yield from super().raw_batches()
             return
         # The BOM is behind, in the header: the rest is plain UTF-8.
-        self.raw_encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        self.raw_encoding = encoding
         binary = self.binary
         self.text.detach()
         binary.seek(0)
@@ -207,7 +209,7 @@ class CsvTable(Table):
             if b'"' in block:
                 # Django's File iterates from the start again: read its lines without that.
                 rest = itertools.chain(block.splitlines(True), iter(binary.readline, b""))
-                yield from self._quoted(rest, line)
+                yield from self._quoted(rest, line, encoding)
                 return
             if b"\r" not in block:
                 lines = block.split(b"\n")
@@ -245,8 +247,8 @@ class CsvTable(Table):
         finally:
             self.line = line
 
-    def _quoted(self, source, line: int):
-        encoding, delimiter = self.raw_encoding, self.delimiter
+    def _quoted(self, source, line: int, encoding: str):
+        delimiter = self.delimiter
         separator = delimiter.encode()
         try:
             for data in source:

@@ -17,10 +17,12 @@ def plan_date(value: dt.date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    return date_format(value, "DATE_FORMAT")
+    else:
+        date = value
+    return date_format(date, "DATE_FORMAT")
 
 
 @register.simple_tag

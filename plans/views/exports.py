@@ -15,8 +15,10 @@ from ..services import exports
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # only an inline file without a name has none
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = disposition
     return response
 
 

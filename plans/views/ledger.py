@@ -222,14 +222,15 @@ def ledger_reconciliation(
     if chosen.finished_at is None or chosen.state == ImportState.FAILED:
         raise Http404("The import has no totals.")
     found = reconciliation.reconcile(chosen)
+    content: str | bytes
     if extension == "csv":
         content, content_type = reconciliation.csv_text(found), "text/csv; charset=utf-8"
     else:
         content, content_type = reconciliation.xlsx(found), XLSX_TYPE
+    disposition = content_disposition_header(True, reconciliation.filename(chosen, extension))
+    assert disposition is not None  # only an inline file without a name has none
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, reconciliation.filename(chosen, extension)
-    )
+    response["Content-Disposition"] = disposition
     return response
 
 

@@ -26,15 +26,16 @@ from .collaboration import refuse_when_submitted
 def plan(request: SignedInRequest, participation: int) -> HttpResponse:
     """The action plan's analysis: where the organisation's procurement emissions are."""
     found, action_plan, member = plan_started_on_visit(request, participation)
-    analysis = analyse(action_plan) if action_plan is not None else None
-    context = {
+    context: dict[str, object] = {
         "participation": found,
         "plan": action_plan,
-        "analysis": analysis,
+        "analysis": None,
         "is_member": member,
         "comments": collaboration.comments_by_section(action_plan),
     }
     if action_plan is not None:
+        analysis = analyse(action_plan)
+        context["analysis"] = analysis
         context["analysis_part"] = parts.analysis_data(analysis)
         context["measures_part"] = parts.measures_data(
             plan_potentials(action_plan, analysis), analysis
