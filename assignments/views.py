@@ -1,6 +1,9 @@
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +34,7 @@ def submission(request: SignedInRequest, participation: int) -> HttpResponse:
         assignment=assignment, organisation_id=found.organisation_id
     ).first()
     form = UploadForm(assignment=assignment)
-    replace_error: tuple[int | None, list] = (None, [])
+    replace_error: tuple[int | None, ErrorList | Iterable[str]] = (None, [])
     if request.method == "POST":
         require_perm(request, "academy.change_workspace", found)
         current = existing or services.submission_for(assignment, found.organisation)
@@ -48,8 +51,8 @@ def submission(request: SignedInRequest, participation: int) -> HttpResponse:
         if existing is None and not current.files.exists():
             # A first upload that was refused leaves no empty submission behind.
             current.delete()
-            current = None
-        existing = current
+        else:
+            existing = current
     files = []
     history = []
     if existing is not None:
@@ -66,8 +69,10 @@ def submission(request: SignedInRequest, participation: int) -> HttpResponse:
         else []
     )
     status = status_of(assignment, existing, now=now, files=len(files))
-    cutoff = assignment.cutoff_for(status.due_at)
-    late_until = cutoff if cutoff is not None and cutoff > status.due_at else None
+    due_at = status.due_at
+    assert due_at is not None  # the pre-assignment has been sent
+    cutoff = assignment.cutoff_for(due_at)
+    late_until = cutoff if cutoff is not None and cutoff > due_at else None
     return render(
         request,
         "assignments/submission.html",
@@ -94,7 +99,7 @@ def _replaces(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _act(request, action: str, current: Submission, form: UploadForm, now, replaces) -> bool:
+def _act(request, action: str | None, current: Submission, form: UploadForm, now, replaces) -> bool:
     """Carry out a posted action; False keeps the page (and the form's errors) on screen."""
     try:
         if action == "upload":

@@ -1,5 +1,6 @@
 """The pages for working together on the plan: comments, its history and submitting it."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
 
 from ..access import plan_or_404
-from ..models import ActionPlan
+from ..models import ActionPlan, PlanChange
 from ..services import collaboration
 
 HISTORY_PAGE_SIZE = 25
@@ -127,9 +128,14 @@ def history(request: SignedInRequest, participation: int) -> HttpResponse:
         collaboration.history(action_plan, chosen or None), HISTORY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     labels = collaboration.section_labels(change.section for change in page)
-    for change in page:
-        change.section_label = labels[change.section]
-        change.field_labels = [collaboration.field_label(name) for name in change.fields]
+    rows = [
+        HistoryRow(
+            change,
+            str(labels[change.section]),
+            [str(collaboration.field_label(name)) for name in change.fields],
+        )
+        for change in page
+    ]
     return render(
         request,
         "plans/history.html",
@@ -140,8 +146,18 @@ def history(request: SignedInRequest, participation: int) -> HttpResponse:
             "chosen": chosen,
             "chosen_label": sections.get(chosen, ""),
             "page": page,
+            "rows": rows,
         },
     )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change as the history lists it: with its section's and fields' names."""
+
+    change: PlanChange
+    section_label: str
+    field_labels: list[str]
 
 
 @login_required
