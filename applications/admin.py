@@ -1,4 +1,6 @@
 import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,8 +25,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
@@ -36,11 +38,14 @@ from . import answers, decisions, interviews, services
 from .models import (
     EDITABLE_STATES,
     Application,
+    ApplicationQuerySet,
     ApplicationState,
     ApplicationVersion,
     InternalNote,
     Interview,
+    InterviewQuerySet,
     InterviewSlot,
+    InterviewSlotQuerySet,
     ProposedMember,
     Review,
     ReviewCriterion,
@@ -48,6 +53,21 @@ from .models import (
     StateChange,
 )
 from .resources import ApplicationResource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Scored(TypedDict):
+    """What ``with_scores`` annotates: None while nothing counted is scored."""
+
+    score: Decimal | None
+
+
+class WithBookings(TypedDict):
+    """The standing interviews, prefetched to ``booked``."""
+
+    booked: list[Interview]
 
 
 def with_scores(queryset: QuerySet) -> QuerySet:
@@ -97,6 +117,7 @@ class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
     refuses = ("add", "change")
     extra = 0
     can_delete = False
+    fields: ClassVar[tuple[str, ...]] = ()
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return list(self.fields)
@@ -104,23 +125,23 @@ class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class ProposedMemberInline(ReadOnlyInline):
     model = ProposedMember
-    fields = ["role", "name", "title", "email"]
+    fields = ("role", "name", "title", "email")
 
 
 class StateChangeInline(ReadOnlyInline):
     model = StateChange
-    fields = ["at", "from_state", "to_state", "by", "note"]
+    fields = ("at", "from_state", "to_state", "by", "note")
 
 
 class VersionInline(ReadOnlyInline):
     model = ApplicationVersion
-    fields = ["number", "created_at", "created_by"]
+    fields = ("number", "created_at", "created_by")
     show_change_link = True
 
 
 class ReviewInline(ReadOnlyInline):
     model = Review
-    fields = ["reviewer", "conflict_of_interest", "conflict_note", "updated_at"]
+    fields = ("reviewer", "conflict_of_interest", "conflict_note", "updated_at")
     show_change_link = True
 
 
@@ -161,8 +182,9 @@ class ApplicationAdminForm(PendingDecisionForm):
         model = Application
         fields = ["pending_decision", "deadline_extended_to", "extension_reason"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         until, reason = data.get("deadline_extended_to"), data.get("extension_reason")
         if not {"deadline_extended_to", "extension_reason"} & set(self.changed_data):
             # Saving the page for a note must not re-judge an extension set earlier.
@@ -186,9 +208,10 @@ class InterviewBookedFilter(admin.SimpleListFilter):
     parameter_name = "interview"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        return [("booked", _("Booked")), ("missing", _("Not booked"))]
+        return [("booked", gettext("Booked")), ("missing", gettext("Not booked"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        assert isinstance(queryset, ApplicationQuerySet)  # the model's own, with its filters
         if self.value() == "missing":
             return queryset.without_interview()
         if self.value() == "booked":
@@ -234,7 +257,7 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         StateChangeInline,
         VersionInline,
     ]
-    overview = [
+    overview = (
         "cohort",
         "state",
         "applicant",
@@ -242,7 +265,7 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         "submitted_at",
         "score_display",
         "review_link",
-    ]
+    )
     fieldsets = [
         (None, {"fields": overview}),
         (_("Decision"), {"fields": ["pending_decision", "confirm_by"]}),
@@ -258,7 +281,7 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         )
 
     @admin.display(description=_("interview"))
-    def interview_display(self, application: Application) -> str:
+    def interview_display(self, application: "WithAnnotations[Application, WithBookings]") -> str:
         return str(application.booked[0].slot) if application.booked else "–"
 
     def get_changelist_form(self, request: HttpRequest, **kwargs):
@@ -338,7 +361,7 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         )
 
     @admin.display(description=_("weighted score"), ordering="score")
-    def score_display(self, application: Application) -> str:
+    def score_display(self, application: "WithAnnotations[Application, Scored]") -> str:
         if application.score is None:
             return "–"
         return formats.number_format(application.score, 2, use_l10n=True)
@@ -383,7 +406,7 @@ class ApplicationVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["application__cohort"]
     search_fields = ["application__organisation_name", "application__business_id"]
     list_select_related = ["application", "created_by"]
-    fields = ["application", "number", "created_at", "created_by", "answers_display"]
+    fields = ("application", "number", "created_at", "created_by", "answers_display")
     readonly_fields = fields
 
     @admin.display(description=_("answers"))
@@ -411,6 +434,13 @@ class ScoreForm(forms.ModelForm):
 
 
 class ScoreFormSet(forms.BaseInlineFormSet):
+    # The criteria not scored yet, offered as empty rows: set per request by ScoreInline.
+    unscored: ClassVar[list[int]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = [{"criterion": pk} for pk in self.unscored]
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         application = getattr(self.instance, "application", None)
@@ -440,6 +470,7 @@ class ScoreInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        assert field is not None  # a foreign key always has a form field
         # Criteria are edited on their own page, not from a reviewer's scores.
         for flag in ("can_add_related", "can_change_related", "can_delete_related"):
             setattr(field.widget, flag, False)
@@ -451,16 +482,15 @@ class ScoreInline(admin.TabularInline):
         scored = set(obj.scores.values_list("criterion_id", flat=True)) if obj else set()
         unscored = [criterion for criterion in criteria if criterion.pk not in scored]
         base = super().get_formset(request, obj, extra=len(unscored), **kwargs)
-        base.form.base_fields["criterion"].queryset = ReviewCriterion.objects.filter(
-            pk__in=[c.pk for c in criteria]
-        )
+        choice = base.form.base_fields["criterion"]
+        assert isinstance(choice, forms.ModelChoiceField)  # a foreign key's form field
+        choice.queryset = ReviewCriterion.objects.filter(pk__in=[c.pk for c in criteria])
+        return type("CriteriaFormSet", (base,), {"unscored": [c.pk for c in unscored]})
 
-        class CriteriaFormSet(base):
-            def __init__(self, *args, **formset_kwargs):
-                formset_kwargs["initial"] = [{"criterion": c.pk} for c in unscored]
-                super().__init__(*args, **formset_kwargs)
 
-        return CriteriaFormSet
+def _staff_member(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # the admin serves signed-in staff only
+    return request.user
 
 
 def _application_from(request: HttpRequest) -> Application | None:
@@ -478,8 +508,9 @@ class ReviewForm(forms.ModelForm):
         model = Review
         fields = ["application", "conflict_of_interest", "conflict_note"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("conflict_of_interest") and not data.get("conflict_note"):
             self.add_error("conflict_note", _("Say briefly what the conflict of interest is."))
         return data
@@ -513,14 +544,15 @@ class ReviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
 
     def add_view(self, request: HttpRequest, form_url="", extra_context=None):
         application = _application_from(request)
-        own = Review.objects.filter(application=application, reviewer=request.user).first()
+        reviewer = _staff_member(request)
+        own = Review.objects.filter(application=application, reviewer=reviewer).first()
         if application and own and request.method == "GET":
             return redirect("admin:applications_review_change", own.pk)
         return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
         if not change:
-            obj.reviewer = request.user
+            obj.reviewer = _staff_member(request)
         super().save_model(request, obj, form, change)
 
 
@@ -544,8 +576,9 @@ class SlotGenerationForm(forms.Form):
         label=_("online meeting link"), required=False, assume_scheme="https"
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day cannot come before the first."))
@@ -562,9 +595,10 @@ class SlotBookedFilter(admin.SimpleListFilter):
     parameter_name = "booking"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        return [("free", _("Free")), ("booked", _("Booked"))]
+        return [("free", gettext("Free")), ("booked", gettext("Booked"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        assert isinstance(queryset, InterviewSlotQuerySet)  # the model's own, with its filters
         if self.value() == "free":
             return queryset.free()
         if self.value() == "booked":
@@ -598,7 +632,7 @@ class InterviewSlotAdmin(ObjectRulesMixin, admin.ModelAdmin):
         )
 
     @admin.display(description=_("booked by"))
-    def booked_by_display(self, slot: InterviewSlot) -> str:
+    def booked_by_display(self, slot: "WithAnnotations[InterviewSlot, WithBookings]") -> str:
         return slot.booked[0].application.organisation_name if slot.booked else "–"
 
     @admin.display(description=_("interviewers"))
@@ -687,8 +721,9 @@ class InterviewForm(forms.ModelForm):
             "notes",
         ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         application = data.get("application") or getattr(self.instance, "application", None)
         slot = data.get("slot")
         if application and slot and application.cohort_id != slot.cohort_id:
@@ -758,7 +793,7 @@ class InterviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
         obj.refresh_from_db()
 
     @admin.action(description=_("Cancel the selected interviews"), permissions=["change"])
-    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def cancel(self, request: HttpRequest, queryset: InterviewQuerySet) -> None:
         done = 0
         for interview in queryset.active():
             interviews.cancel_interview(

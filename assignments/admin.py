@@ -153,7 +153,7 @@ class SubmittedFileInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SubmittedFile
     extra = 0
     can_delete = False
-    fields = ["download", "version", "uploaded", "replaced_at", "removed_at"]
+    fields = ("download", "version", "uploaded", "replaced_at", "removed_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -176,7 +176,7 @@ class FeedbackInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Feedback
     extra = 0
     can_delete = False
-    fields = ["author", "created_at", "text", "attachments"]
+    fields = ("author", "created_at", "text", "attachments")
     readonly_fields = fields
 
     @admin.display(description=_("files"))

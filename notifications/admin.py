@@ -1,21 +1,23 @@
 import uuid
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from academy.access import SignedInRequest
 from academy.admin_access import ReadOnlyMixin
 
 from . import purposes, reminders, services
-from .models import EmailState, EmailTemplate, OutgoingEmail, ReminderOffset
+from .models import EmailState, EmailTemplate, OutgoingEmail, OutgoingEmailQuerySet, ReminderOffset
 from .rendering import FILES, check_staff_template, render_sources, shipped_sources
 
 # Rendered e-mail HTML is shown on its own page, which may style itself but run nothing.
@@ -119,7 +121,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("text"))
     def hidden_body(self, email: OutgoingEmail) -> str:
-        return _("Hidden: this mail contains a sign-in code or link.")
+        return gettext("Hidden: this mail contains a sign-in code or link.")
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
@@ -130,7 +132,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def send_test_view(self, request: HttpRequest) -> HttpResponse:
+    def send_test_view(self, request: SignedInRequest) -> HttpResponse:
         """Staff check that e-mail reaches them: a test message to their own address."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -164,7 +166,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_label(self, email: OutgoingEmail) -> str:
         if email.is_uncertain:
-            return _("Uncertain: sending was interrupted")
+            return gettext("Uncertain: sending was interrupted")
         return email.get_state_display()
 
     @admin.display(description=_("about"))
@@ -185,7 +187,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Show the HTML version"))
 
     @admin.action(description=_("Send the selected drafts"), permissions=["change"])
-    def send_drafts(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def send_drafts(self, request: HttpRequest, queryset: OutgoingEmailQuerySet) -> None:
         count = services.send_drafts(queryset)
         message = ngettext(
             "%(count)d draft queued for sending.", "%(count)d drafts queued for sending.", count
@@ -193,7 +195,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         self.message_user(request, message % {"count": count})
 
     @admin.action(description=_("Retry the selected failed e-mails"), permissions=["change"])
-    def retry_failed(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def retry_failed(self, request: HttpRequest, queryset: OutgoingEmailQuerySet) -> None:
         count = services.retry_failed(queryset)
         message = ngettext(
             "%(count)d failed e-mail queued again.", "%(count)d failed e-mails queued again.", count
@@ -204,7 +206,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         description=_("Resend the selected uncertain e-mails (checked: they did not arrive)"),
         permissions=["change"],
     )
-    def resend_uncertain(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def resend_uncertain(self, request: HttpRequest, queryset: OutgoingEmailQuerySet) -> None:
         count = services.resend_uncertain(queryset)
         message = ngettext(
             "%(count)d uncertain e-mail queued again.",
@@ -214,7 +216,7 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         self.message_user(request, message % {"count": count})
 
     @admin.action(description=_("Discard the selected e-mails"), permissions=["change"])
-    def discard(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def discard(self, request: HttpRequest, queryset: OutgoingEmailQuerySet) -> None:
         count = services.discard(queryset)
         message = ngettext("%(count)d e-mail discarded.", "%(count)d e-mails discarded.", count)
         self.message_user(request, message % {"count": count})
@@ -231,8 +233,9 @@ class EmailTemplateForm(forms.ModelForm):
             "body_html": forms.Textarea(attrs={"rows": 16}),
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         sources = {part: data.get(part) or "" for part in FILES}
@@ -265,7 +268,8 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         """Start from the shipped template: add/?purpose=...&language=... fills it in."""
         initial = super().get_changeform_initial_data(request)
         purpose, language = initial.get("purpose"), initial.get("language")
-        if purpose and language:
+        # Only a many-to-many field's initial value is a list; these are text fields.
+        if isinstance(purpose, str) and isinstance(language, str) and purpose and language:
             with_files = _shipped_sources(purpose, language)
             initial.update(with_files or {})
         return initial
@@ -286,7 +290,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview with sample data"))
     def preview(self, template: EmailTemplate) -> str:
         if not template.pk:
-            return _("Save the template to see a preview.")
+            return gettext("Save the template to see a preview.")
         rendered = _sample(template)
         url = reverse("admin:notifications_emailtemplate_preview", args=[template.pk])
         return format_html(

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from functools import partial
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -45,6 +46,9 @@ from .services.comparison import anonymised_xlsx, compare
 from .services.conversion import use_factor_set
 from .services.exports import XLSX_TYPE
 from .services.factor_import import FactorImportError, import_factor_set
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_FACTOR_FILE = 20 * 1024 * 1024
 
@@ -98,6 +102,12 @@ class FactorSetImportForm(forms.ModelForm):
         return upload
 
 
+class FactorTotal(TypedDict):
+    """What the factor set list annotates on each set."""
+
+    factor_total: int
+
+
 @admin.register(FactorSet)
 class FactorSetAdmin(admin.ModelAdmin):
     list_display = [
@@ -118,7 +128,7 @@ class FactorSetAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(factor_total=Count("factors"))
 
     @admin.display(description=_("factors"), ordering="factor_total")
-    def factor_count(self, factor_set: FactorSet) -> int:
+    def factor_count(self, factor_set: "WithAnnotations[FactorSet, FactorTotal]") -> int:
         return factor_set.factor_total
 
     @admin.display(description=_("factors"))
@@ -252,7 +262,7 @@ def frozen_version_link(submission: PlanSubmission) -> str:
 class PlanSubmissionInline(ReadOnlyInlineMixin, admin.TabularInline):
     refuses = ("add", "change")
     model = PlanSubmission
-    fields = ["submitted_at", "submitted_by", "reopened_at", "reopened_by", "frozen_version"]
+    fields = ("submitted_at", "submitted_by", "reopened_at", "reopened_by", "frozen_version")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -403,7 +413,9 @@ def comparison_export(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_programme_staff(request, pk)
     response = HttpResponse(anonymised_xlsx(cohort), content_type=XLSX_TYPE)
     filename = slugify(f"{cohort.name}-{gettext('action plans compared')}") + ".xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # only an inline file without a name has none
+    response["Content-Disposition"] = disposition
     return response
 
 

@@ -1,5 +1,8 @@
 """Sessions in the admin: schedule, offer sparring times, publish, change, cancel, attendance."""
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -21,6 +24,9 @@ from academy.spreadsheets import ExportForm, SpreadsheetCSV, neutralise
 
 from . import services
 from .models import Attendance, Material, RecordingRequest, Session, SessionState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # A change to one of these reaches the participants' calendars as an update.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "online_url", "place", "agenda")
@@ -98,7 +104,9 @@ class MaterialForm(StoredFileFormMixin, forms.ModelForm):
         return data
 
 
-HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_LINKS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class MaterialInline(StoredFileInlineMixin, admin.TabularInline):
@@ -120,6 +128,13 @@ class AttendanceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "organisation")
+
+
+class AttendanceCounts(TypedDict):
+    """What the session list annotates on each session."""
+
+    invited_count: int
+    attended_count: int
 
 
 @admin.register(Session)
@@ -159,11 +174,11 @@ class SessionAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("invited"), ordering="invited_count")
-    def invited(self, session: Session) -> int:
+    def invited(self, session: "WithAnnotations[Session, AttendanceCounts]") -> int:
         return session.invited_count
 
     @admin.display(description=_("attended"), ordering="attended_count")
-    def attended(self, session: Session) -> int:
+    def attended(self, session: "WithAnnotations[Session, AttendanceCounts]") -> int:
         return session.attended_count
 
     def get_readonly_fields(self, request: HttpRequest, obj: Session | None = None):
