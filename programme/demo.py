@@ -7,15 +7,13 @@ April and October, and the pre-assignment due 11.3.2022 16.00. Nothing here
 sends e-mail: the rows are made as if the invitations had gone.
 """
 
-import datetime as dt
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from academy.demo import helsinki
 from academy.models import (
-    HELSINKI,
     Cohort,
     Membership,
     Organisation,
@@ -40,12 +38,6 @@ PARTICIPANTS = [
     ("Pohjolan seurakuntayhtymä", "9000015-0", OrganisationKind.PARISH),
     ("Koskelan kaupunki", "9000016-9", OrganisationKind.MUNICIPALITY),
 ]  # fmt: skip
-
-
-def helsinki(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
-) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=HELSINKI)
 
 
 INSTRUCTIONS = """Ennakkotehtävässä kuvaatte organisaationne hankintojen lähtötilanteen.

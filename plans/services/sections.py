@@ -129,38 +129,25 @@ def remove_action_item(item: ActionItem, *, by) -> None:
 
 def add_measure(measure: ReductionMeasure, *, by) -> ReductionMeasure:
     measure.save()
-    record_change(
-        measure.plan,
-        by,
-        category_section(measure.category.code),
-        gettext_noop("Measure “%(title)s” added."),
-        params={"title": measure.title},
-    )
+    _measure_recorded(measure, gettext_noop("Measure “%(title)s” added."), by=by)
     return measure
 
 
 def change_measure(measure: ReductionMeasure, *, by, changed: list[str]) -> ReductionMeasure:
     measure.save()
-    record_change(
-        measure.plan,
-        by,
-        category_section(measure.category.code),
-        gettext_noop("Measure “%(title)s” changed."),
-        params={"title": measure.title},
-        fields=changed,
-    )
+    _measure_recorded(measure, gettext_noop("Measure “%(title)s” changed."), by=by, fields=changed)
     return measure
 
 
 def remove_measure(measure: ReductionMeasure, *, by) -> None:
     measure.delete()
-    record_change(
-        measure.plan,
-        by,
-        category_section(measure.category.code),
-        gettext_noop("Measure “%(title)s” removed."),
-        params={"title": measure.title},
-    )
+    _measure_recorded(measure, gettext_noop("Measure “%(title)s” removed."), by=by)
+
+
+def _measure_recorded(measure: ReductionMeasure, text: str, *, by, fields=()) -> None:
+    section = category_section(measure.category.code)
+    params = {"title": measure.title}
+    record_change(measure.plan, by, section, text, params=params, fields=list(fields))
 
 
 def save_pilot(form, milestones, plan: ActionPlan, *, by) -> PilotProcurement:
