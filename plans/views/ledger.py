@@ -33,14 +33,6 @@ PREVIEW_ROWS = 5
 ACCOUNTS_PER_PAGE = 250
 
 
-def _plan(request, participation_id: int):
-    """As on the plan's page, but staff find no ledger of a plan not started (404)."""
-    found, action_plan, member = plan_started_on_visit(request, participation_id)
-    if action_plan is None and not member:
-        raise Http404("The action plan has not been started.")
-    return found, action_plan, member
-
-
 def _import_of(action_plan, import_id: int):
     return get_object_or_404(
         action_plan.ledger_imports.select_related("file", "created_by"), pk=import_id
@@ -51,7 +43,9 @@ def _import_of(action_plan, import_id: int):
 @refuse_when_submitted()
 def ledger_page(request: SignedInRequest, participation: int) -> HttpResponse:
     """Upload a purchase-invoice file; what is in use, and earlier imports."""
-    found, action_plan, member = _plan(request, participation)
+    found, action_plan, member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     if action_plan is None:
         return redirect("plans:plan", participation=found.pk)
     form = UploadForm(
@@ -95,7 +89,9 @@ def ledger_page(request: SignedInRequest, participation: int) -> HttpResponse:
 @refuse_when_submitted(whole_page=True)
 def ledger_columns(request: SignedInRequest, participation: int, import_id: int) -> HttpResponse:
     """Say which column is which, with the file's first rows to look at."""
-    found, action_plan, _member = _plan(request, participation)
+    found, action_plan, _member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     require_perm(request, "academy.change_workspace", found)
     if action_plan is None:
         raise Http404
@@ -153,7 +149,9 @@ def _preview(chosen) -> tuple[list[str], list[list[str]]]:
 @refuse_when_submitted()
 def ledger_import(request: SignedInRequest, participation: int, import_id: int) -> HttpResponse:
     """An import's progress, then what it read: apply it, discard it, or start it again."""
-    found, action_plan, member = _plan(request, participation)
+    found, action_plan, member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     if action_plan is None:
         raise Http404
     chosen = _import_of(action_plan, import_id)
@@ -215,7 +213,9 @@ def ledger_reconciliation(
     request: HttpRequest, participation: int, import_id: int, extension: str
 ) -> HttpResponse:
     """The import's totals per account and per category, as XLSX or CSV."""
-    _found, action_plan, _member = _plan(request, participation)
+    _found, action_plan, _member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     if action_plan is None:
         raise Http404
     chosen = _import_of(action_plan, import_id)
@@ -238,7 +238,9 @@ def ledger_reconciliation(
 @require_GET
 def ledger_progress(request: SignedInRequest, participation: int, import_id: int) -> JsonResponse:
     """The import's state for the progress page to poll."""
-    found, action_plan, _member = _plan(request, participation)
+    found, action_plan, _member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     if action_plan is None:
         raise Http404
     chosen = get_object_or_404(action_plan.ledger_imports, pk=import_id)
@@ -260,7 +262,9 @@ def ledger_progress(request: SignedInRequest, participation: int, import_id: int
 @refuse_when_submitted()
 def ledger_accounts(request: SignedInRequest, participation: int) -> HttpResponse:
     """Each account of the ledger in use, with its category: mapped, suggested or left out."""
-    found, action_plan, member = _plan(request, participation)
+    found, action_plan, member = plan_started_on_visit(
+        request, participation, staff_need_started=True
+    )
     if action_plan is None:
         return redirect("plans:plan", participation=found.pk)
     found_accounts = ledger.accounts(action_plan)

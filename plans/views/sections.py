@@ -6,7 +6,7 @@ Members of the organisation write; programme staff read; anyone else gets 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,13 +171,6 @@ def action_items(request: SignedInRequest, participation: int) -> HttpResponse:
     )
 
 
-def _team_plan(request: HttpRequest, participation: int):
-    """For the pages only the team uses: the participation and its plan."""
-    found, action_plan = plan_or_404(request, participation)
-    require_perm(request, "academy.change_workspace", found)
-    return found, action_plan
-
-
 def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> HttpResponse:
     form = ActionItemForm(
         request.POST or None, instance=item, organisation_id=found.organisation_id
@@ -198,14 +191,14 @@ def _edit_action_item(request, found, action_plan, item: ActionItem | None) -> H
 @login_required
 @refuse_when_submitted()
 def action_item_add(request: SignedInRequest, participation: int) -> HttpResponse:
-    found, action_plan = _team_plan(request, participation)
+    found, action_plan = plan_or_404(request, participation, team_only=True)
     return _edit_action_item(request, found, action_plan, None)
 
 
 @login_required
 @refuse_when_submitted()
 def action_item(request: SignedInRequest, participation: int, item_id: int) -> HttpResponse:
-    found, action_plan = _team_plan(request, participation)
+    found, action_plan = plan_or_404(request, participation, team_only=True)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
     return _edit_action_item(request, found, action_plan, item)
 
@@ -214,7 +207,7 @@ def action_item(request: SignedInRequest, participation: int, item_id: int) -> H
 @refuse_when_submitted()
 def action_item_delete(request: SignedInRequest, participation: int, item_id: int) -> HttpResponse:
     """Removing an item asks first."""
-    found, action_plan = _team_plan(request, participation)
+    found, action_plan = plan_or_404(request, participation, team_only=True)
     item = get_object_or_404(action_plan.action_items.all(), pk=item_id)
     if request.method == "POST":
         sections.remove_action_item(item, by=request.user)
