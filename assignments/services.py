@@ -338,11 +338,8 @@ def give_feedback(submission: Submission, *, author, text: str, files=()) -> Fee
 
 
 def current_files():
-    return Prefetch(
-        "files",
-        queryset=SubmittedFile.objects.current().select_related("file"),
-        to_attr="current_files",
-    )
+    """Prefetch a submission's current files: its ``files.all()`` then lists only those."""
+    return Prefetch("files", queryset=SubmittedFile.objects.current().select_related("file"))
 
 
 _UNSAFE = re.compile(r"[^\w .,()-]+")
@@ -375,7 +372,7 @@ def final_submissions_zip(assignment: Assignment):
                 folder = _zip_name(f"{organisation.name} ({organisation.business_id})")
             folders.add(folder.lower())
             used: set[str] = set()
-            for item in submission.current_files:
+            for item in submission.files.all():  # the current ones, as prefetched
                 name = _zip_name(item.file.original_name)
                 while name.lower() in used:
                     name = f"v{item.version}-{name}"
