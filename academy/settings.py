@@ -183,6 +183,8 @@ ACCOUNT_RATE_LIMITS = {
 # Exports leave cells that could break a spreadsheet (control characters) out;
 # formula-like cells are neutralised by the resources themselves.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Exporting rows asks for the permission to view them (without it, staff status was enough).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -134,10 +134,10 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def send_test_view(self, request: SignedInRequest) -> HttpResponse:
         """Staff check that e-mail reaches them: a test message to their own address."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            return HttpResponse(status=403)
         context = {"sent_by": request.user.get_full_name(), "sent_at": timezone.now()}
         key = f"test_email:{request.user.pk}:{uuid.uuid4().hex}"
         services.queue_email("test_email", request.user.email, context, key, recipient=request.user)
