@@ -5,6 +5,7 @@ the embedded default: SQLite and a file-system Celery broker under ``var/`` and
 e-mail printed to the console, so a first run needs no server at all.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -55,10 +56,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "academy.middleware.StaffSessionMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -179,6 +184,22 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+
+# Staff: a second factor before any page (academy.middleware), and shorter sessions.
+STAFF_SESSION_IDLE = dt.timedelta(minutes=env.int("STAFF_SESSION_IDLE_MINUTES", default=30))
+STAFF_SESSION_LIFETIME = dt.timedelta(hours=env.int("STAFF_SESSION_LIFETIME_HOURS", default=10))
+
+# allauth.mfa: TOTP with recovery codes, and WebAuthn security keys and passkeys.
+# The TOTP secret is stored encrypted (programme.accounts.MFAAdapter).
+MFA_ADAPTER = "programme.accounts.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Vähähiilisten hankintojen akatemia"
+# A code from the previous or next 30 seconds is taken too (a phone's clock, a slow form).
+MFA_TOTP_TOLERANCE = 1
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Signed-in sessions are listed (allauth.usersessions) so that a person can end the others.
+# They are recorded when a person signs in, not touched on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Exports leave cells that could break a spreadsheet (control characters) out;
 # formula-like cells are neutralised by the resources themselves.

@@ -1,6 +1,10 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+# Staff sign in where everyone does: allauth's rate limits and second factor apply.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 # Finnish pages live at the root, Swedish under /sv/ and English under /en/,
 # so every address names its language and can be shared as it is.

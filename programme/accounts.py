@@ -1,10 +1,16 @@
 """Signing in: allauth's mails go through the outbox, and a new person is sent where they belong."""
 
+import base64
+import hashlib
 import uuid
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -53,4 +59,37 @@ class AccountAdapter(DefaultAccountAdapter):
             language=get_language(),
             # Verification links, sign-in codes and password links open accounts.
             sensitive=True,
+        )
+
+
+def _fernet(secret: str) -> Fernet:
+    digest = hashlib.sha256(f"mfa-secrets:{secret}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are stored encrypted with a key made from SECRET_KEY; secrets written
+    under a key in SECRET_KEY_FALLBACKS still open, so the key can be rotated."""
+
+    def _keys(self) -> MultiFernet:
+        secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return MultiFernet([_fernet(secret) for secret in secrets])
+
+    def encrypt(self, text: str) -> str:
+        return self._keys().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return self._keys().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Staff keep at least one second factor: they may replace it, not go without."""
+        if not authenticator.user.is_staff:
+            return True
+        return (
+            Authenticator.objects.filter(
+                user=authenticator.user,
+                type__in=(Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN),
+            )
+            .exclude(pk=authenticator.pk)
+            .exists()
         )

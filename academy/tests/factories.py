@@ -1,6 +1,9 @@
 import datetime as dt
+import time
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from academy.business_id import check_digit
 from academy.models import HELSINKI, Cohort, Membership, Organisation, OrganisationKind, User
@@ -19,10 +22,31 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ["email"]
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.fi")
     name = factory.Faker("name", locale="fi_FI")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Staff have an authenticator app (``TOTP_SECRET``) unless ``second_factor=False``."""
+        if create and user.is_staff and extracted is not False:
+            give_second_factor(user)
+
+
+# The authenticator app of every staff user the tests make: ``totp_code()`` is what it shows.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_second_factor(user) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    """The code an authenticator app shows now (or at ``at``)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

@@ -182,7 +182,7 @@ def test_the_verification_code_signs_in_and_continues_where_the_person_was_going
 def test_staff_land_in_the_admin_after_signing_in(client):
     from allauth.account.models import EmailAddress
 
-    from academy.tests.factories import UserFactory
+    from academy.tests.factories import UserFactory, totp_code
 
     person = UserFactory(email="henkilo@example.fi", is_staff=True)
     EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
@@ -190,5 +190,8 @@ def test_staff_land_in_the_admin_after_signing_in(client):
         "/accounts/login/",
         {"login": "henkilo@example.fi", "password": "correct horse battery staple"},
     )
+    # The password alone is not enough: the authenticator app's code comes next.
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post(response["Location"], {"code": totp_code()})
     assert response.status_code == 302
     assert response["Location"] == "/admin/"

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from academy.tests.browser import staff_signs_in
 from academy.tests.factories import CohortFactory
 
 pytestmark = [
@@ -68,10 +69,7 @@ def test_menu_collapses_and_opens_with_the_keyboard_on_a_narrow_screen(page: Pag
 @pytest.fixture
 def superuser_page(page: Page, live_server, django_user_model):
     admin = django_user_model.objects.create_superuser("root@example.fi", "pääkäyttäjä-salasana")
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Sähköpostiosoite").fill(admin.email)
-    page.get_by_label("Salasana").fill("pääkäyttäjä-salasana")
-    page.get_by_role("button", name="Kirjaudu sisään").click()
+    staff_signs_in(page, live_server.url, admin, "pääkäyttäjä-salasana")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     return page
 

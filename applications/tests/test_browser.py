@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from academy.models import Cohort
+from academy.tests.browser import staff_signs_in
 from academy.tests.factories import CohortFactory
 from applications.models import Application, ApplicationState
 from notifications.models import OutgoingEmail
@@ -188,10 +189,7 @@ def test_staff_score_an_application_in_the_admin(
     staff = UserFactory(
         email="arvioija@example.fi", is_staff=True, is_superuser=True, password="arvioija-2022"
     )
-    page.goto(live_server.url + "/en/admin/login/")
-    page.get_by_label("E-mail address").fill(staff.email)
-    page.get_by_label("Password").fill("arvioija-2022")
-    page.get_by_role("button", name="Log in").click()
+    staff_signs_in(page, live_server.url, staff, "arvioija-2022", language="en")
     page.goto(f"{live_server.url}/en/admin/applications/application/{application.pk}/change/")
     expect(page.get_by_text("Koulukeskuksen peruskorjaus")).to_be_visible()
     page.get_by_role("link", name="Score this application or change your scores").click()
@@ -350,14 +348,11 @@ def test_staff_decide_send_the_drafts_and_the_selected_organisation_confirms(
     other = ApplicationFactory(cohort=cohort, organisation_name="Toinen kunta")
     for application in (chosen, other):
         services.submit_application(application, by=application.applicant, now=timezone.now())
-    django_user_model.objects.create_superuser("paakayttaja@example.fi", "paakayttaja-2022")
+    root = django_user_model.objects.create_superuser("paakayttaja@example.fi", "paakayttaja-2022")
     OutgoingEmail.objects.all().delete()
 
     staff = browser.new_page()
-    staff.goto(live_server.url + "/en/admin/login/")
-    staff.get_by_label("E-mail address").fill("paakayttaja@example.fi")
-    staff.get_by_label("Password").fill("paakayttaja-2022")
-    staff.get_by_role("button", name="Log in").click()
+    staff_signs_in(staff, live_server.url, root, "paakayttaja-2022", language="en")
     staff.goto(live_server.url + "/en/admin/applications/application/")
     rows = staff.locator("#result_list tbody tr")
     rows.filter(has_text="Valittu kunta").locator("select[name$='pending_decision']").select_option(

@@ -5,6 +5,7 @@ from django.forms.models import model_to_dict
 
 from academy.demo import STAFF_EMAIL, STAFF_PASSWORD
 from academy.models import HELSINKI, Cohort, Organisation, User
+from academy.tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +71,27 @@ def test_demo_staff_user_signs_in_to_the_admin(client, settings):
     assert staff.is_staff
     assert not staff.is_superuser
     assert staff.groups.filter(name="Programme staff").exists()
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2F"
     response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": STAFF_EMAIL, "password": STAFF_PASSWORD},
+        "/accounts/login/?next=/admin/",
+        {"login": STAFF_EMAIL, "password": STAFF_PASSWORD},
         follow=True,
     )
-    assert response.status_code == 200
+    # The demo's staff user sets up a second factor on the first visit, as staff do,
+    # confirming the password once more first.
     assert response.context["user"] == staff
-    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == (
+        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    )
+    response = client.post(
+        response.redirect_chain[-1][0], {"password": STAFF_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
+    secret = client.session["mfa.totp.secret"]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    html = client.get("/admin/").content.decode()
     assert "/admin/academy/cohort/" in html
     assert "/admin/academy/organisation/" in html
 
