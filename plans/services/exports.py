@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urljoin
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -285,13 +285,17 @@ def plan_html(plan: ActionPlan) -> str:
 
 
 def print_stylesheet(url: str) -> bytes:
-    """The print stylesheet at ``url``, read from disk; any other address is refused."""
-    static_prefix = urljoin(PDF_BASE_URL, settings.STATIC_URL)
-    name = url.removeprefix(static_prefix) if url.startswith(static_prefix) else None
-    if name in PRINT_STYLESHEETS:
-        path = finders.find(name)
-        if path:
-            return Path(path).read_bytes()
+    """The print stylesheet at ``url``, read from disk; any other address is refused.
+
+    The template names it through the static files storage, so in production the address
+    carries the collected file's hashed name (``plans/print.3f2a….css``): each allowed
+    stylesheet is compared by the address the storage gives it.
+    """
+    for name in PRINT_STYLESHEETS:
+        if url == urljoin(PDF_BASE_URL, staticfiles_storage.url(name)):
+            path = finders.find(name)
+            if path:
+                return Path(path).read_bytes()
     raise ValueError(f"Not fetched for a PDF: {url}")
 
 

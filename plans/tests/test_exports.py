@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -382,6 +383,27 @@ def test_the_pdf_fetcher_refuses_anything_but_the_print_stylesheet(url):
 def test_the_pdf_fetcher_reads_the_print_stylesheet_from_disk():
     found = exports.print_stylesheet("https://academy.invalid/static/plans/print.css")
     assert b"@page" in found
+
+
+def test_with_collected_static_files_the_pdf_keeps_its_print_stylesheet(
+    plan, settings, tmp_path, monkeypatch
+):
+    """As in production (DEBUG off, collectstatic, hashed names): the stylesheet that
+    turns the analysis page landscape is still read."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    fetched = []
+    read = exports.print_stylesheet
+    monkeypatch.setattr(exports, "print_stylesheet", lambda url: fetched.append(url) or read(url))
+    _text, landscape = page_text(pdf_of(plan, "en"), "Procurement categories")
+    assert landscape
+    [url] = fetched
+    assert url != "https://academy.invalid/static/plans/print.css"  # the hashed name
+    assert url.startswith("https://academy.invalid/static/plans/print.")
 
 
 # Downloading.
