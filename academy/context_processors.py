@@ -1,17 +1,26 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, translate_url
 from django.utils.functional import SimpleLazyObject
 
 from .models import Membership, Participation
 
 
 def site(request: HttpRequest) -> dict:
-    """The language switcher's links: this page in each of the site's languages."""
+    """The language switcher's links: this page in each of the site's languages.
+
+    A page that is not found links to each language's front page instead: its own path
+    may be anything, ``//another.example/`` included, which a link would take off-site.
+    """
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        path = "/"
+    else:
+        path = request.get_full_path()
     return {
         "language_links": [
-            {"code": code, "url": translate_url(request.get_full_path(), code)}
-            for code, _name in settings.LANGUAGES
+            {"code": code, "url": translate_url(path, code)} for code, _name in settings.LANGUAGES
         ],
     }
 

@@ -1,4 +1,6 @@
-"""Staff sessions: a second factor before any page, a short idle time and a limited lifetime.
+"""Staff sessions, and the headers and methods of every response.
+
+Staff sessions: a second factor before any page, a short idle time and a limited lifetime.
 
 Staff see every applicant's and participant's personal data, so a stolen password
 must not be enough: a staff user without a second factor (an authenticator app or
@@ -13,8 +15,9 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -62,3 +65,50 @@ class StaffSessionMiddleware:
             ),
         )
         return redirect("mfa_activate_totp")
+
+
+# What pages may ask the browser for: nothing but WebAuthn (security keys) on our own origin.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "camera",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "microphone",
+                "payment",
+                "usb",
+            )
+        ),
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
+    ]
+)
+
+
+class HardeningMiddleware:
+    """Headers every response carries, and methods no page answers.
+
+    - ``TRACE`` and ``TRACK`` are refused (405): no page of ours echoes a request back.
+    - ``Permissions-Policy`` turns off what the site never uses.
+    - A signed-in person's pages and downloads (a plan PDF, an export) are never kept by
+      a browser or a proxy: ``Cache-Control: no-store``.
+    """
+
+    REFUSED_METHODS = frozenset({"TRACE", "TRACK"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in self.REFUSED_METHODS:
+            response: HttpResponse = HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        else:
+            response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

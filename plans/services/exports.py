@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from academy.models import StoredFile
+from academy.spreadsheets import neutralise
 from academy.templatetags.academy_tags import helsinki_minute
 
 from ..models import ActionPlan
@@ -61,11 +62,13 @@ def cell(sheet: WriteOnlyWorksheet, value, number_format: str | None = None, *, 
     """A cell of a write-only sheet, with its number format; None stays an empty cell.
 
     Text is always text: a measure titled "=HYPERLINK(…)" must not become a formula
-    in the spreadsheet of whoever opens it. Control characters, which the file
-    format cannot hold, are left out.
+    in the spreadsheet of whoever opens it, nor when the sheet is saved as CSV and
+    opened again, so it is stored as text with an apostrophe in front, as the admin's
+    exports do (``academy.spreadsheets.neutralise``). Control characters, which the
+    file format cannot hold, are left out.
     """
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     made = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and made.data_type == "f":
         made.data_type = "s"
