@@ -15,7 +15,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -93,6 +98,9 @@ class HardeningMiddleware:
     """Headers every response carries, and methods no page answers.
 
     - ``TRACE`` and ``TRACK`` are refused (405): no page of ours echoes a request back.
+    - A query string with a NUL character is a bad request (400): no link of ours has
+      one, and PostgreSQL refuses it in a text value, so it would end a list's filter
+      or a search in an error. (Forms refuse it in their fields themselves.)
     - ``Permissions-Policy`` turns off what the site never uses.
     - A signed-in person's pages and downloads (a plan PDF, an export) are never kept by
       a browser or a proxy: ``Cache-Control: no-store``.
@@ -106,6 +114,11 @@ class HardeningMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in self.REFUSED_METHODS:
             response: HttpResponse = HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        elif any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            response = HttpResponseBadRequest("A NUL character is not allowed in an address.")
         else:
             response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

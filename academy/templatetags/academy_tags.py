@@ -67,3 +67,19 @@ def markdown_filter(value: str) -> str:
     from academy.markdown import render
 
     return render(value)
+
+
+@register.filter
+def who(person) -> str:
+    """A person's name (or e-mail address), or "a removed user" once the account is gone."""
+    if person is None or person == "":
+        return _("a removed user")
+    return person.get_full_name()
+
+
+@register.filter
+def who_first(person) -> str:
+    """As ``who``, at the start of a sentence or a table cell."""
+    if person is None or person == "":
+        return _("A removed user")
+    return person.get_full_name()

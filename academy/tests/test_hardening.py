@@ -55,3 +55,10 @@ def test_a_missing_page_is_a_404_with_links_home(client):
     response = client.get("/ei-ole/")
     assert response.status_code == 404
     assert 'href="/sv/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["q=%00", "a%00=1", "x=1&x=2%00", "e=%00"])
+def test_a_nul_character_in_the_address_is_a_bad_request(client, query):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for path in ("/", "/admin/academy/organisation/"):
+        assert client.get(f"{path}?{query}").status_code == 400

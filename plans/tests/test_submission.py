@@ -308,3 +308,14 @@ def test_staff_look_at_comments_changes_and_versions_in_the_admin(
         assert response.status_code == 200
         assert shown in response.content.decode()
     assert client.get("/en/admin/plans/plancomment/add/").status_code == 403
+
+
+def test_the_pages_of_a_submission_stay_up_once_its_submitter_is_removed(
+    client, submitted, ours, contact, colleague
+):
+    contact.delete()
+    client.force_login(colleague)
+    for path in ("submit/", f"submissions/{submitted.pk}/", ""):
+        response = client.get(base(ours) + path)
+        assert response.status_code == 200, path
+        assert "a removed user" in response.content.decode().lower(), path

@@ -79,3 +79,88 @@ def test_staff_without_permissions_are_refused_every_page(demo, client):
     ):
         response = client.post(reverse(f"admin:{name}"), {"format": "0"})
         assert response.status_code == 403
+
+
+def changelists() -> list[tuple[str, type]]:
+    return [
+        (name, model)
+        for name, model, parameters in admin_pages()
+        if name.endswith("_changelist") and not parameters
+    ]
+
+
+MALFORMED = [
+    "q=%00",
+    "q=a%00b",
+    "p=abc",
+    "p=-1",
+    "o=abc",
+    "o=99",
+    "e=1",
+    "all=%00",
+    "_to_field=password",
+]
+
+
+def test_malformed_parameters_never_crash_an_admin_list(demo, client):
+    root = UserFactory(email="root@example.fi", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    crashed = {}
+    client.raise_request_exception = False
+    for name, model in changelists():
+        base = reverse(f"admin:{name}")
+        model_admin = admin.site._registry[model]
+        filters = [f"{field}=%00" for field in _filter_parameters(model_admin)]
+        filters += [f"{field}=abc" for field in _filter_parameters(model_admin)]
+        for query in MALFORMED + filters:
+            status = client.get(f"{base}?{query}").status_code
+            if status >= 500:
+                crashed[f"{base}?{query}"] = status
+    assert crashed == {}
+
+
+def _filter_parameters(model_admin) -> list[str]:
+    names = []
+    for entry in model_admin.list_filter:
+        if isinstance(entry, str):
+            field = entry
+            names += [f"{field}__exact", f"{field}__id__exact", f"{field}__isnull"]
+    return names
+
+
+def test_the_autocomplete_answers_malformed_requests_without_crashing(demo, client):
+    client.force_login(UserFactory(email="root@example.fi", is_staff=True, is_superuser=True))
+    client.raise_request_exception = False
+    crashed = {}
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in OURS:
+            continue
+        for field in getattr(model_admin, "autocomplete_fields", ()):
+            for extra in ("term=%00", "term=x&page=abc", "term=x&page=0", "term=x"):
+                url = (
+                    f"/admin/autocomplete/?app_label={model._meta.app_label}"
+                    f"&model_name={model._meta.model_name}&field_name={field}&{extra}"
+                )
+                status = client.get(url).status_code
+                if status >= 500:
+                    crashed[url] = status
+    assert crashed == {}
+
+
+def test_malformed_object_ids_never_crash_an_admin_page(demo, client):
+    client.force_login(UserFactory(email="root@example.fi", is_staff=True, is_superuser=True))
+    client.raise_request_exception = False
+    crashed = {}
+    for name, model, parameters in admin_pages():
+        if not parameters:
+            continue
+        (parameter,) = parameters
+        for bad in ("abc", "%00", "1%00", "99999999999999999999", "-1"):
+            try:
+                url = reverse(f"admin:{name}", kwargs={parameter: "1"}).replace("/1/", f"/{bad}/")
+            except Exception:
+                continue
+            status = client.get(url).status_code
+            if status >= 500:
+                crashed[url] = status
+    assert crashed == {}
