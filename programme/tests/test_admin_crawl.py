@@ -151,15 +151,12 @@ def test_malformed_object_ids_never_crash_an_admin_page(demo, client):
     client.force_login(UserFactory(email="root@example.fi", is_staff=True, is_superuser=True))
     client.raise_request_exception = False
     crashed = {}
-    for name, model, parameters in admin_pages():
+    for name, _model, parameters in admin_pages():
         if not parameters:
             continue
         (parameter,) = parameters
         for bad in ("abc", "%00", "1%00", "99999999999999999999", "-1"):
-            try:
-                url = reverse(f"admin:{name}", kwargs={parameter: "1"}).replace("/1/", f"/{bad}/")
-            except Exception:
-                continue
+            url = reverse(f"admin:{name}", kwargs={parameter: "1"}).replace("/1/", f"/{bad}/")
             status = client.get(url).status_code
             if status >= 500:
                 crashed[url] = status
