@@ -30,7 +30,9 @@ __all__ = [
     "FILE_TYPES",
     "Checked",
     "FileType",
+    "ZipLimits",
     "check_upload",
+    "check_zip",
     "type_choices",
 ]
 
@@ -129,6 +131,19 @@ ZIP_ERRORS = (
     ValueError,
 )
 TEXT_TYPES = frozenset({"txt", "csv"})
+
+# An archive is opened only within these bounds, judged from its directory before
+# anything is decompressed: a few kilobytes must not become gigabytes (a "zip bomb").
+# Python's zipfile never returns more than a member's declared size, so the declared
+# sizes bound what reading can produce.
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_TOTAL = 1024**3
+# Office XML compresses some 5 to 30 times; a member over a megabyte that compresses
+# more than this is made to inflate, not to be read.
+MAX_ZIP_RATIO = 200
+RATIO_FROM_BYTES = 1024**2
+# The parts searched for macros are read in chunks of this size.
+PART_CHUNK = 1024**2
 CP1252 = codecs.getdecoder("cp1252")
 
 OFFICE_OPEN_XML_PARTS = {
@@ -366,10 +381,21 @@ def _check_binary_start(file_type: FileType, extension: str, head: bytes) -> Non
         raise _mismatch(file_type, extension)
 
 
+# Web page markup inside a PDF's first part makes a file that is a PDF to a PDF reader
+# and a web page to a browser that sniffs it (a polyglot). A PDF has no use for these.
+PDF_MARKUP = (b"<html", b"<script", b"<body", b"<iframe", b"<!doctype html", b"<svg")
+
+
 def _check_pdf(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
     _check_binary_start(file_type, extension, scan.head)
     if not 0 <= scan.head.find(b"%PDF-") < PDF_HEADER_WITHIN:
         raise _mismatch(file_type, extension)
+    head = scan.head.lower()
+    if any(tag in head for tag in PDF_MARKUP):
+        raise ValidationError(
+            _("The PDF file also contains web page code, which is not accepted."),
+            code="active_content",
+        )
 
 
 def _check_magic(magic: bytes) -> Callable[[Any, FileType, str, _Scan], None]:
@@ -383,8 +409,47 @@ def _check_magic(magic: bytes) -> Callable[[Any, FileType, str, _Scan], None]:
     return check
 
 
+@dataclass(frozen=True)
+class ZipLimits:
+    entries: int = MAX_ZIP_ENTRIES
+    total: int = MAX_ZIP_TOTAL
+    ratio: int = MAX_ZIP_RATIO
+    # Members with a tighter cap of their own, by name (e.g. a workbook's shared strings).
+    parts: tuple[tuple[str, int], ...] = ()
+
+
+def check_zip(archive: zipfile.ZipFile, limits: ZipLimits = ZipLimits()) -> None:
+    """Refuse an archive whose directory promises more than ``limits`` allow.
+
+    Raises ValidationError with the code ``archive_too_large``.
+    """
+    members = archive.infolist()
+    total = sum(member.file_size for member in members)
+    capped = dict(limits.parts)
+    inflates = any(
+        member.file_size > RATIO_FROM_BYTES
+        and member.file_size > limits.ratio * max(member.compress_size, 1)
+        for member in members
+    )
+    over_part = any(
+        member.file_size > capped[member.filename]
+        for member in members
+        if member.filename in capped
+    )
+    if len(members) > limits.entries or total > limits.total or inflates or over_part:
+        raise ValidationError(
+            _(
+                "The file unpacks to far more than its size (%(size)s): it is not read. "
+                "Save it again in the program that made it and upload it again."
+            ),
+            code="archive_too_large",
+            params={"size": filesizeformat(total)},
+        )
+
+
 def _zip_members(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> list[str]:
-    """The member names of a ZIP archive that starts like one, refused if it cannot be read."""
+    """The member names of a ZIP archive that starts like one, refused if it cannot be read
+    or unpacks beyond the limits."""
     _check_binary_start(file_type, extension, scan.head)
     if not scan.head.startswith(ZIP_START):
         raise _mismatch(file_type, extension)
@@ -394,24 +459,62 @@ def _zip_members(upload: Any, file_type: FileType, extension: str, scan: _Scan) 
             raise _mismatch(file_type, extension)
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            check_zip(archive)
             return archive.namelist()
     except ZIP_ERRORS as error:
         raise _mismatch(file_type, extension) from error
 
 
+def _part_contains(upload: Any, name: str, marks: tuple[bytes, ...]) -> bool:
+    """Whether a member of an archive already checked by ``check_zip`` holds any of the
+    (lower-case) marks, in any case: read through in chunks, never whole."""
+    overlap = max(len(mark) for mark in marks) - 1
+    upload.seek(0)
+    with zipfile.ZipFile(upload) as archive, archive.open(name) as member:
+        tail = b""
+        while chunk := member.read(PART_CHUNK):
+            window = tail + chunk.lower()
+            if any(mark in window for mark in marks):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+# What marks macros or ActiveX controls in an Office Open XML package, whatever its
+# parts are called: the content types ("…macroEnabled.main+xml",
+# "application/vnd.ms-office.vbaProject", "…activeX…") and the relationship types
+# (".../relationships/vbaProject", ".../wordVbaData").
+OFFICE_ACTIVE_MARKS = (b"macroenabled", b"vbaproject", b"vbadata", b"activex")
+
+
 def _check_office_open_xml(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
-    """Word, Excel or PowerPoint: a ZIP with its content types and main part, and no macros."""
-    names = {name.lower() for name in _zip_members(upload, file_type, extension, scan)}
+    """Word, Excel or PowerPoint: a ZIP with its content types and main part, and no macros,
+    judged by the package's content types and relationships as well as its part names."""
+    members = _zip_members(upload, file_type, extension, scan)
+    names = {name.lower(): name for name in members}
     main_part = OFFICE_OPEN_XML_PARTS[file_type.key]
     if "[content_types].xml" not in names or main_part not in names:
         raise _mismatch(file_type, extension)
-    if any(name.rpartition("/")[2] == "vbaproject.bin" for name in names):
+    if any(mark.decode() in name for name in names for mark in OFFICE_ACTIVE_MARKS):
         raise _macros()
+    described = [names["[content_types].xml"]] + [
+        name for lower, name in names.items() if lower.endswith(".rels")
+    ]
+    try:
+        for name in described:
+            if _part_contains(upload, name, OFFICE_ACTIVE_MARKS):
+                raise _macros()
+    except ZIP_ERRORS as error:
+        raise _mismatch(file_type, extension) from error
 
 
 # Where an OpenDocument file keeps its macros: Basic libraries, and scripts in
 # other languages (Scripts/python/, Scripts/javascript/, ...).
 OPEN_DOCUMENT_MACRO_FOLDERS = ("basic/", "scripts/")
+# How a document calls a macro, its own or one of the office suite's (which need
+# no folder in the file): an event listener ("on load"), or a script address.
+OPEN_DOCUMENT_SCRIPT_MARKS = (b"script:event-listener", b"vnd.sun.star.script:", b'"macro:')
+OPEN_DOCUMENT_XML_PARTS = ("content.xml", "styles.xml", "settings.xml", "meta.xml")
 
 
 def _macros() -> ValidationError:
@@ -441,6 +544,12 @@ def _check_open_document(upload: Any, file_type: FileType, extension: str, scan:
         raise _mismatch(file_type, extension)
     if any(name.lower().startswith(OPEN_DOCUMENT_MACRO_FOLDERS) for name in names):
         raise _macros()
+    try:
+        for name in OPEN_DOCUMENT_XML_PARTS:
+            if name in names and _part_contains(upload, name, OPEN_DOCUMENT_SCRIPT_MARKS):
+                raise _macros()
+    except ZIP_ERRORS as error:
+        raise _mismatch(file_type, extension) from error
 
 
 def _looks_like_utf16(head: bytes) -> bool:

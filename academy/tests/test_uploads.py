@@ -396,3 +396,117 @@ def test_two_dots_inside_a_name_are_no_path():
         SimpleUploadedFile("Raportti..v2.pdf", PDF), allowed=["pdf"], max_bytes=MB
     )
     assert checked.name == "Raportti..v2.pdf"
+
+
+# Active content found by what a package says, not by what its parts are called.
+
+MACRO_DOCX_TYPES = (
+    b'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+)
+VBA_RELATIONSHIP = (
+    b'<?xml version="1.0"?><Relationships><Relationship Id="rId9" Target="harmless.dat" '
+    b'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"/></Relationships>'
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # The main part declared macro-enabled.
+        archive(
+            {
+                "[Content_Types].xml": MACRO_DOCX_TYPES,
+                "word/document.xml": b'<?xml version="1.0"?><document/>',
+            }
+        ),
+        # The VBA project under another name, found through its relationship.
+        office_open_xml(
+            "word/document.xml",
+            **{"word/_rels/document.xml.rels": VBA_RELATIONSHIP, "word/harmless.dat": b"\xd0\xcf"},
+        ),
+        # The VBA project's content type on a part with an innocent name.
+        archive(
+            {
+                "[Content_Types].xml": b'<Types><Default Extension="dat" '
+                b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+                "word/document.xml": b"<document/>",
+                "word/data.dat": b"\xd0\xcf",
+            }
+        ),
+    ],
+    ids=["macro-enabled main part", "renamed vba project", "vba content type"],
+)
+def test_a_word_document_with_macros_under_other_names_is_refused(content):
+    assert refusal("makro.docx", content).code == "active_content"
+
+
+@pytest.mark.parametrize(
+    "content_xml",
+    [
+        b"<office:document-content><office:scripts><office:event-listeners>"
+        b'<script:event-listener script:language="ooo:script" script:event-name="dom:load" '
+        b'xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;'
+        b'location=application"/></office:event-listeners></office:scripts>'
+        b"</office:document-content>",
+        b'<office:document-content><text:a xlink:href="macro:///Tools.Misc.Run">x</text:a>'
+        b"</office:document-content>",
+    ],
+    ids=["runs on load", "macro link"],
+)
+def test_an_open_document_that_calls_a_macro_is_refused(content_xml):
+    content = open_document(
+        "application/vnd.oasis.opendocument.text", **{"content.xml": content_xml}
+    )
+    refused = refusal("makro.odt", content)
+    assert refused.code == "active_content"
+
+
+def test_an_open_document_with_the_usual_empty_scripts_element_is_accepted():
+    content = open_document(
+        "application/vnd.oasis.opendocument.text",
+        **{"content.xml": b"<office:document-content><office:scripts/><p>macro: x</p>"},
+    )
+    check_upload(SimpleUploadedFile("ohje.odt", content), allowed=["odt"], max_bytes=MB)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n<html><body><script>alert(document.domain)</script></body></html>\n%%EOF",
+        b"%PDF-1.7\n1 0 obj<</Title (x)>>endobj\n<IFRAME src=//evil.example>\n%%EOF",
+    ],
+)
+def test_a_pdf_that_is_also_a_web_page_is_refused(content):
+    assert refusal("polyglotti.pdf", content).code == "active_content"
+
+
+def bomb(name: str, size: int) -> bytes:
+    """A document whose one part inflates to ``size`` bytes of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zip_file:
+        zip_file.writestr("[Content_Types].xml", "<Types/>")
+        zip_file.writestr("word/document.xml", "<document/>")
+        with zip_file.open(name, "w", force_zip64=True) as member:
+            block = b"\x00" * (1 << 20)
+            for _ in range(size >> 20):
+                member.write(block)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_named_docx_is_refused_without_being_unpacked():
+    content = bomb("word/media/image1.png", 1024**3 + (1 << 20))
+    assert len(content) < 2 * 1024**2
+    refused = refusal("pommi.docx", content)
+    assert refused.code == "archive_too_large"
+
+
+def test_a_part_that_inflates_two_hundred_times_is_refused():
+    refused = refusal("pommi.docx", bomb("word/media/big.bin", 64 * 1024**2))
+    assert refused.code == "archive_too_large"
+
+
+def test_an_archive_of_too_many_parts_is_refused():
+    members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"}
+    members |= {f"word/media/{n}.png": b"x" for n in range(10_001)}
+    assert refusal("monta.docx", archive(members)).code == "archive_too_large"
