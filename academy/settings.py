@@ -277,6 +277,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 # No task may run longer than this: a hung connection ends, and its row shows as uncertain.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
+# Reading one purchase ledger may take this long and this much memory above what the
+# worker process already holds; past either, the import fails with a message.
+LEDGER_TIME_LIMIT_SECONDS = env.int(
+    "LEDGER_TIME_LIMIT_SECONDS", default=max(CELERY_TASK_TIME_LIMIT - 60, 60)
+)
+LEDGER_MEMORY_LIMIT_MB = env.int("LEDGER_MEMORY_LIMIT_MB", default=1024)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +37,7 @@ from django.utils.translation import gettext_noop
 
 from academy.files import discard as discard_file
 from academy.files import store
+from academy.limits import memory_limit
 
 from ..models import (
     AccountMapping,
@@ -724,7 +727,10 @@ def run(import_id: int) -> None:
         )
 
     try:
-        with ledger_import.file.file.open("rb") as binary:
+        with (
+            ledger_import.file.file.open("rb") as binary,
+            memory_limit(settings.LEDGER_MEMORY_LIMIT_MB * 1024**2),
+        ):
             reading = read_ledger(
                 binary,
                 ledger_import.columns,
@@ -743,6 +749,14 @@ def run(import_id: int) -> None:
             return
     except ImportError_ as error:
         _fail(ledger_import, error.message, error.params)
+        return
+    except MemoryError:
+        log.warning("Ledger import %s needed more memory than it may take", import_id)
+        _fail(ledger_import, TOO_BIG_TO_READ)
+        return
+    except SoftTimeLimitExceeded:
+        log.warning("Ledger import %s took longer than it may", import_id)
+        _fail(ledger_import, TOO_SLOW_TO_READ)
         return
     except Exception:
         log.exception("Ledger import %s failed", import_id)
@@ -816,6 +830,14 @@ def _save_reading(ledger_import: LedgerImport, reading: Reading) -> None:
 
 
 UNREADABLE = gettext_noop("The file could not be read. Please try again or contact staff.")
+TOO_BIG_TO_READ = gettext_noop(
+    "The file needs more memory to read than one import may take. Leave out the columns and "
+    "years the analysis does not need, or save it as CSV, and upload it again."
+)
+TOO_SLOW_TO_READ = gettext_noop(
+    "Reading the file took longer than one import may. Leave out the columns and years the "
+    "analysis does not need, or save it as CSV, and upload it again."
+)
 
 
 def _mostly_bad_message(reading: Reading) -> tuple[str, dict]:

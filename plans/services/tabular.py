@@ -16,12 +16,16 @@ import datetime as dt
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from academy.uploads import ZipLimits, check_zip
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ";,\t"
@@ -30,6 +34,9 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 OTHER_SEPARATORS = "|:^~#"
 CHUNK = 1 << 20
 BLOCK = 1 << 20
+# No line of a ledger is anywhere near this long; a longer one is not read whole, so a
+# file of one endless line costs a megabyte of memory, not the file's size.
+MAX_LINE = 1 << 20
 
 
 class TableError(ValueError):
@@ -156,13 +163,13 @@ class CsvTable(Table):
         _refuse_utf16(binary)
         self.encoding = detect_encoding(binary)
         self.text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
-        first = self.text.readline()
+        self.lines = _bounded(iter(lambda: self.text.readline(MAX_LINE + 1), ""))
+        first = next(self.lines, "")
         hint = _separator_hint(first)
         before = 1 if hint else 0  # Excel's "sep=;" line above the header
         if hint:
-            first = self.text.readline()
+            first = next(self.lines, "")
         self.delimiter = hint or sniff_delimiter(first)
-        self.lines = iter(self.text)
         reader = csv.reader(itertools.chain([first], self.lines), delimiter=self.delimiter)
         try:
             self.header = [name.strip() for name in next(reader)]
@@ -205,10 +212,13 @@ class CsvTable(Table):
         line = self.line + 1  # the number of the next line
         while block := binary.read(BLOCK):
             if not block.endswith(b"\n"):
-                block += binary.readline()
+                block += _bounded_line(binary.readline(MAX_LINE + 1))
             if b'"' in block:
                 # Django's File iterates from the start again: read its lines without that.
-                rest = itertools.chain(block.splitlines(True), iter(binary.readline, b""))
+                rest = itertools.chain(
+                    block.splitlines(True),
+                    _bounded(iter(lambda: binary.readline(MAX_LINE + 1), b"")),
+                )
                 yield from self._quoted(rest, line, encoding)
                 return
             if b"\r" not in block:
@@ -297,6 +307,24 @@ class CsvTable(Table):
             self.text.detach()
 
 
+def _bounded_line(line):
+    """A line read with a limit of MAX_LINE + 1: refused if it reached the limit unended."""
+    if len(line) > MAX_LINE and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+        raise TableError(
+            gettext_noop(
+                "The file has a line longer than %(limit)s characters, so it is not read as a "
+                "table. Is it the purchase ledger exported from the finance system?"
+            ),
+            limit=f"{MAX_LINE:,}".replace(",", " "),
+        )
+    return line
+
+
+def _bounded(lines):
+    for line in lines:
+        yield _bounded_line(line)
+
+
 class _EvenRows:
     """Whether every line of a block has as many fields as the header, in two passes of C.
 
@@ -315,14 +343,37 @@ class _EvenRows:
         return marks == self.line * lines
 
 
+# A workbook is opened only within these bounds, read from its directory first (see
+# academy.uploads.check_zip). Shared strings are all held in memory while a sheet is
+# read, so they get a cap of their own.
+XLSX_LIMITS = ZipLimits(parts=(("xl/sharedStrings.xml", 64 * 1024**2),))
+# A sheet says how large it is (<dimension ref="A1:H5000"/>) before its rows; how far
+# into a sheet that is looked for.
+DIMENSION_WITHIN = 64 * 1024
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
 class XlsxTable(Table):
+    """The first sheet of an XLSX workbook, read row by row.
+
+    Before openpyxl opens it: the archive is checked against ``XLSX_LIMITS``, and each
+    sheet must say its size before its rows (without it, openpyxl reads every sheet
+    through to find the size). The rows are then read as they are in the file, not as
+    many as the sheet says; a sheet whose rows end elsewhere than it says is refused,
+    since programs that trust the size would read other rows than these.
+    """
+
     def __init__(self, binary: BinaryIO):
         from openpyxl import load_workbook
 
+        _check_workbook(binary)
         try:
             self.workbook = load_workbook(binary, read_only=True, data_only=True)
             sheet = self.workbook.worksheets[0]
             self.max_row = sheet.max_row
+            sheet.reset_dimensions()
             self.values = sheet.iter_rows(values_only=True)
             first = next(self.values, None)
         except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
@@ -350,6 +401,16 @@ class XlsxTable(Table):
                 ),
                 line=line,
             ) from error
+        last = line - 1
+        if self.max_row is not None and last != self.max_row:
+            raise TableError(
+                gettext_noop(
+                    "The spreadsheet says its sheet has %(declared)s rows, but it has %(rows)s. "
+                    "Open the file in Excel, save it again and upload it."
+                ),
+                declared=self.max_row,
+                rows=last,
+            )
 
     def progress(self) -> float | None:
         # The rows come out of a compressed part, so the file offset says little;
@@ -358,6 +419,41 @@ class XlsxTable(Table):
 
     def close(self) -> None:
         self.workbook.close()
+
+
+def _check_workbook(binary: BinaryIO) -> None:
+    """Refuse a workbook that would unpack beyond XLSX_LIMITS, or whose sheets do not say
+    their size before their rows; nothing but the sheets' first kilobytes is unpacked."""
+    try:
+        problem = _workbook_problem(binary)
+    except Exception as error:  # a damaged zip: zipfile and zlib raise many kinds
+        raise TableError(gettext_noop("The spreadsheet could not be read.")) from error
+    finally:
+        binary.seek(0)
+    if problem is not None:
+        raise TableError(problem)
+
+
+def _workbook_problem(binary: BinaryIO) -> str | None:
+    binary.seek(0)
+    with zipfile.ZipFile(binary) as archive:
+        try:
+            check_zip(archive, XLSX_LIMITS)
+        except ValidationError:
+            return gettext_noop(
+                "The workbook unpacks to far more than its size, so it is not read. Open it in "
+                "Excel, save it again and upload it."
+            )
+        for name in filter(_SHEET_PART.fullmatch, archive.namelist()):
+            with archive.open(name) as part:
+                start = part.read(DIMENSION_WITHIN)
+            dimension, data = _DIMENSION.search(start), _SHEET_DATA.search(start)
+            if dimension is None or (data is not None and data.start() < dimension.start()):
+                return gettext_noop(
+                    "The workbook does not say how large its sheets are, as Excel and "
+                    "LibreOffice do. Open it in Excel, save it again and upload it."
+                )
+    return None
 
 
 def _size(binary: BinaryIO) -> int:

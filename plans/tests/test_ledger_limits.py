@@ -1,0 +1,73 @@
+"""Reading a ledger within bounds of memory and time: past either, the import fails with
+a message for the team, and the worker goes on."""
+
+import sys
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from academy.limits import memory_limit
+from plans import tasks
+from plans.models import ImportState, LedgerImport
+from plans.services import ledger
+
+from .test_ledger import csv_bytes, ledger_url, upload
+
+pytestmark = pytest.mark.django_db
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is Linux's")
+
+
+@linux_only
+def test_memory_beyond_the_limit_is_a_memory_error_and_the_limit_goes_away_after():
+    with pytest.raises(MemoryError), memory_limit(64 * 1024**2):
+        bytearray(512 * 1024**2)
+    # The earlier limit is back: the same allocation succeeds.
+    assert len(bytearray(512 * 1024**2)) == 512 * 1024**2
+
+
+def queued(member, ours) -> LedgerImport:
+    upload(member, ours, csv_bytes())
+    made = LedgerImport.objects.get()
+    LedgerImport.objects.filter(pk=made.pk).update(state=ImportState.QUEUED)
+    return made
+
+
+@linux_only
+def test_an_import_that_needs_more_memory_than_allowed_fails_with_a_message(
+    member, ours, settings, monkeypatch
+):
+    made = queued(member, ours)
+    settings.LEDGER_MEMORY_LIMIT_MB = 32
+    real = ledger.read_ledger
+
+    def greedy(*args, **kwargs):
+        bytearray(256 * 1024**2)  # as a workbook's shared strings would
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "read_ledger", greedy)
+    ledger.run(made.pk)
+    made.refresh_from_db()
+    assert made.state == ImportState.FAILED
+    assert made.error == ledger.TOO_BIG_TO_READ
+    page = member.get(ledger_url(ours, f"{made.pk}/")).content.decode()
+    assert "needs more memory to read than one import may take" in page
+
+
+def test_an_import_that_runs_out_of_time_fails_with_a_message(member, ours, monkeypatch):
+    made = queued(member, ours)
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(ledger, "read_ledger", slow)
+    ledger.run(made.pk)
+    made.refresh_from_db()
+    assert made.state == ImportState.FAILED
+    assert made.error == ledger.TOO_SLOW_TO_READ
+
+
+def test_the_import_task_stops_itself_before_the_hard_limit_of_every_task():
+    assert tasks.import_ledger.soft_time_limit == settings.LEDGER_TIME_LIMIT_SECONDS
+    assert settings.LEDGER_TIME_LIMIT_SECONDS < settings.CELERY_TASK_TIME_LIMIT
