@@ -276,8 +276,11 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         booked = Interview.objects.active().select_related("slot")
-        return with_scores(super().get_queryset(request)).prefetch_related(
-            Prefetch("interviews", booked, to_attr="booked")
+        # A grouped query drops the model's ordering; lists and the autocomplete page by it.
+        return (
+            with_scores(super().get_queryset(request))
+            .order_by(*Application._meta.ordering, "pk")
+            .prefetch_related(Prefetch("interviews", booked, to_attr="booked"))
         )
 
     @admin.display(description=_("interview"))

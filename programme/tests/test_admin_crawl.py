@@ -128,6 +128,7 @@ def _filter_parameters(model_admin) -> list[str]:
     return names
 
 
+@pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
 def test_the_autocomplete_answers_malformed_requests_without_crashing(demo, client):
     client.force_login(UserFactory(email="root@example.fi", is_staff=True, is_superuser=True))
     client.raise_request_exception = False
