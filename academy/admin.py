@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .admin_access import ObjectRulesMixin, ReadOnlyMixin
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, Membership, Organisation, Participation, User
+from .staff import INTERVIEWERS, PROGRAMME_STAFF, StaffChangeRefused, give_role, remove_roles
 
 admin.site.site_header = _("Low-carbon Procurement Academy")
 admin.site.site_title = _("Academy administration")
@@ -33,6 +35,51 @@ class UserAdmin(ObjectRulesMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["make_programme_staff", "make_interviewers", "remove_staff_rights"]
+
+    def has_manage_staff_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("academy.manage_staff")
+
+    def _change_roles(self, request: HttpRequest, queryset, change) -> None:
+        done, refused = 0, []
+        for person in queryset:
+            try:
+                message = change(person, by=request.user)
+            except StaffChangeRefused as refusal:
+                refused.append(f"{person.email}: {refusal}")
+                continue
+            self.log_change(request, person, message)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d person changed.", "%(count)d people changed.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(permissions=["manage_staff"], description=_("Make programme staff"))
+    def make_programme_staff(self, request: HttpRequest, queryset) -> None:
+        self._change_roles(
+            request, queryset, lambda person, by: give_role(person, PROGRAMME_STAFF, by=by)
+        )
+
+    @admin.action(permissions=["manage_staff"], description=_("Make interviewers"))
+    def make_interviewers(self, request: HttpRequest, queryset) -> None:
+        self._change_roles(
+            request, queryset, lambda person, by: give_role(person, INTERVIEWERS, by=by)
+        )
+
+    @admin.action(
+        permissions=["manage_staff"],
+        description=_(
+            "Remove staff rights (programme staff and interviewer) and end their sessions"
+        ),
+    )
+    def remove_staff_rights(self, request: HttpRequest, queryset) -> None:
+        self._change_roles(request, queryset, remove_roles)
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         # Only a superuser may hand out rights; programme staff manage people.

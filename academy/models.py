@@ -73,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        permissions = [
+            ("manage_staff", _("Can make people programme staff or interviewers, and remove them"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

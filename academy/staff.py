@@ -1,14 +1,20 @@
-"""The "Programme staff" group and its permissions, kept in one place for the data migrations."""
+"""The staff groups ("Programme staff", "Interviewers") and their permissions, kept in one
+place for the data migrations."""
 
 from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
 PROGRAMME_STAFF = "Programme staff"
+INTERVIEWERS = "Interviewers"
 
 ALL = ("add", "change", "delete", "view")
 
 
 def grant_to_programme_staff(apps: Apps, permissions: dict[str, tuple[str, ...]]) -> None:
+    grant(apps, PROGRAMME_STAFF, permissions)
+
+
+def grant(apps: Apps, group_name: str, permissions: dict[str, tuple[str, ...]]) -> None:
     """Give the group the named permissions, e.g. ``{"academy.cohort": ALL}``.
 
     Django creates permissions after the migrations have run, so they are made
@@ -22,7 +28,7 @@ def grant_to_programme_staff(apps: Apps, permissions: dict[str, tuple[str, ...]]
         app_config.models_module = True  # type: ignore[assignment]  # any true value will do
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=PROGRAMME_STAFF)
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
     permission_model = apps.get_model("auth", "Permission")
     for key, actions in permissions.items():
         app_label, model = key.split(".")
@@ -89,9 +95,27 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "plans.cohortfactorset": ALL,
 }
 
+# Interviewers read the applications they interview, score them (their own reviews
+# only, by applications.rules) and add notes; they see the slots and interviews.
+INTERVIEWER_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "applications.application": ("view",),
+    "applications.proposedmember": ("view",),
+    "applications.applicationversion": ("view",),
+    "applications.statechange": ("view",),
+    "applications.reviewcriterion": ("view",),
+    "applications.review": ("add", "change", "view"),
+    "applications.score": ("add", "change", "view"),
+    "applications.internalnote": ("add", "view"),
+    "applications.interviewslot": ("view",),
+    "applications.interview": ("view",),
+}
+
+GROUPS = {PROGRAMME_STAFF: PERMISSIONS, INTERVIEWERS: INTERVIEWER_PERMISSIONS}
+
 
 def restore_programme_staff(sender, using: str = "default", **kwargs) -> None:
-    """After migrate or flush: a missing group is made again; an existing one is left alone.
+    """After migrate or flush: a missing staff group is made again; an existing one is left
+    alone.
 
     Runs once every app's permissions exist, on the signal for the last app.
     """
@@ -102,14 +126,67 @@ def restore_programme_staff(sender, using: str = "default", **kwargs) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if sender.label != with_models[-1].label:
         return
-    if Group.objects.using(using).filter(name=PROGRAMME_STAFF).exists():
-        return
-    group = Group.objects.using(using).create(name=PROGRAMME_STAFF)
-    wanted = Q(pk__in=[])
-    for key, actions in PERMISSIONS.items():
-        app_label, model = key.split(".")
-        wanted |= Q(
-            content_type__app_label=app_label,
-            codename__in=[f"{action}_{model}" for action in actions],
+    for name, permissions in GROUPS.items():
+        if Group.objects.using(using).filter(name=name).exists():
+            continue
+        group = Group.objects.using(using).create(name=name)
+        wanted = Q(pk__in=[])
+        for key, actions in permissions.items():
+            app_label, model = key.split(".")
+            wanted |= Q(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        group.permissions.add(*Permission.objects.using(using).filter(wanted))
+
+
+# Giving and taking the staff roles (the admin's actions for those with
+# academy.manage_staff, who need not be superusers).
+
+
+class StaffChangeRefused(Exception):
+    pass
+
+
+def _refuse_for(person, by) -> None:
+    from django.utils.translation import gettext as _
+
+    if person.is_superuser:
+        raise StaffChangeRefused(_("a superuser's rights are changed by a superuser."))
+    if person.pk == by.pk:
+        raise StaffChangeRefused(_("you cannot change your own rights."))
+    if person.user_permissions.exists():
+        raise StaffChangeRefused(
+            _("this person has rights of their own; a superuser changes them.")
         )
-    group.permissions.add(*Permission.objects.using(using).filter(wanted))
+
+
+def give_role(person, group_name: str, *, by) -> str:
+    """Make ``person`` staff in the group; they set up a second factor on their next visit."""
+    from django.contrib.auth.models import Group
+
+    _refuse_for(person, by)
+    if not person.is_active:
+        from django.utils.translation import gettext as _
+
+        raise StaffChangeRefused(_("the account is not active."))
+    person.groups.add(Group.objects.get(name=group_name))
+    if not person.is_staff:
+        person.is_staff = True
+        person.save(update_fields=["is_staff"])
+    return f"Added to {group_name}; staff status on."
+
+
+def remove_roles(person, *, by) -> str:
+    """Take the staff groups away, staff status with them, and end the person's sessions."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth.models import Group
+
+    _refuse_for(person, by)
+    person.groups.remove(*Group.objects.filter(name__in=GROUPS))
+    if person.is_staff and not person.groups.exists():
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])
+    for session in UserSession.objects.filter(user=person):
+        session.end()
+    return "Removed from the staff groups; staff status off; sessions ended."
