@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from .admin_access import ObjectRulesMixin, ReadOnlyMixin
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import Invitation, Membership, Organisation, Participation, User
+from .models import AuditRecord, Invitation, Membership, Organisation, Participation, User
 from .staff import INTERVIEWERS, PROGRAMME_STAFF, StaffChangeRefused, give_role, remove_roles
 
 admin.site.site_header = _("Low-carbon Procurement Academy")
@@ -149,3 +149,17 @@ class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "revoked_at",
     ]
     readonly_fields = [name for name in fields if isinstance(name, str) and name != "revoked_at"]
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """What staff opened, for superusers (and whoever a superuser gives the permission to
+    view the audit log, no staff group has it). Nobody writes or removes a record here."""
+
+    list_display = ["at", "user_email", "action", "view", "path", "status"]
+    list_filter = ["action", "status"]
+    search_fields = ["user_email", "path", "view"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "user_email", "action", "view", "path", "status"]
+    readonly_fields = fields
+    list_select_related = ["user"]

@@ -525,3 +525,33 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    DOWNLOAD = "download", _("downloaded")
+    SEND = "send", _("sent a form")
+
+
+class AuditRecord(models.Model):
+    """A page or file staff opened: who, when, what. Personal data stays on what it was read
+    from; the record names the address, never the content. Visible to superusers only."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    # The address the account had then: the record stays readable if the account goes.
+    user_email = models.CharField(_("who (e-mail)"), max_length=254)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    view = models.CharField(_("page"), max_length=120)
+    path = models.CharField(_("address"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("answer"))
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_email} {self.action} {self.path}"

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "academy.middleware.StaffSessionMiddleware",
+    "academy.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"

@@ -46,6 +46,7 @@ REFUSED = {
     "AttendanceAdmin": {"add"},
     "RecordingRequestAdmin": {"add"},
     "AttendanceInline": {"add"},
+    "AuditRecordAdmin": {"add", "change", "delete"},
 }
 
 

@@ -1,0 +1,51 @@
+"""The audit log: every page and file staff open, for superusers to read.
+
+Staff read applicants' and participants' personal data in the admin, on the
+participants' own pages and in exports and downloads. Each such request by a
+person with staff status is recorded by ``AuditMiddleware``: who, when, which page
+(its URL name and address, the query string included, since a list's filters say
+what was looked for), whether it was a download, and the answer's status. Signing
+in and out, setting up a second factor and the static pages are not recorded.
+"""
+
+from django.http import HttpRequest, HttpResponse
+
+from .models import AuditAction, AuditRecord
+
+# Views that hold no one's personal data, by URL name.
+NOT_RECORDED = frozenset({"index", "jsi18n", "set_language", "view_on_site"})
+NOT_RECORDED_PREFIXES = ("account_", "mfa_", "usersessions_")
+
+
+def action_of(request: HttpRequest, response: HttpResponse) -> str:
+    if "attachment" in response.get("Content-Disposition", ""):
+        return AuditAction.DOWNLOAD
+    return AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.SEND
+
+
+def record(request: HttpRequest, response: HttpResponse) -> None:
+    match = request.resolver_match
+    name = match.url_name if match else ""
+    if not name or name in NOT_RECORDED or name.startswith(NOT_RECORDED_PREFIXES):
+        return
+    user = request.user
+    AuditRecord.objects.create(
+        user=user,
+        user_email=user.email,
+        action=action_of(request, response),
+        view=f"{match.namespace}:{name}" if match.namespace else name,
+        path=request.get_full_path()[:500],
+        status=response.status_code,
+    )
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            record(request, response)
+        return response
