@@ -6,7 +6,15 @@ from django.utils.translation import ngettext
 
 from .admin_access import ObjectRulesMixin, ReadOnlyMixin
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import AuditRecord, Invitation, Membership, Organisation, Participation, User
+from .models import (
+    AuditRecord,
+    ErasureRequest,
+    Invitation,
+    Membership,
+    Organisation,
+    Participation,
+    User,
+)
 from .staff import INTERVIEWERS, PROGRAMME_STAFF, StaffChangeRefused, give_role, remove_roles
 
 admin.site.site_header = _("Low-carbon Procurement Academy")
@@ -161,5 +169,17 @@ class AuditRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["user_email", "path", "view"]
     date_hierarchy = "at"
     fields = ["at", "user", "user_email", "action", "view", "path", "status"]
-    readonly_fields = fields
+    readonly_fields = ["at", "user", "user_email", "action", "view", "path", "status"]
     list_select_related = ["user"]
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Requests to erase a person's data, as they asked on their own page."""
+
+    refuses = ("add", "delete")
+    list_display = ["email", "requested_at", "carried_out_at", "carried_out_by"]
+    list_filter = ["carried_out_at"]
+    search_fields = ["email"]
+    fields = ["user", "email", "reason", "requested_at", "carried_out_at", "carried_out_by"]
+    readonly_fields = ["user", "email", "reason", "requested_at", "carried_out_by"]

@@ -8,7 +8,10 @@ class AcademyConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django.utils.module_loading import autodiscover_modules
 
         from .staff import restore_programme_staff
 
         post_migrate.connect(restore_programme_staff, dispatch_uid="academy.programme_staff")
+        # Each app's personal_data.py registers what it holds about a person.
+        autodiscover_modules("personal_data")

@@ -8,27 +8,29 @@ what was looked for), whether it was a download, and the answer's status. Signin
 in and out, setting up a second factor and the static pages are not recorded.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-from .models import AuditAction, AuditRecord
+from .models import AuditAction, AuditRecord, User
 
 # Views that hold no one's personal data, by URL name.
 NOT_RECORDED = frozenset({"index", "jsi18n", "set_language", "view_on_site"})
 NOT_RECORDED_PREFIXES = ("account_", "mfa_", "usersessions_")
 
 
-def action_of(request: HttpRequest, response: HttpResponse) -> str:
+def action_of(request: HttpRequest, response: HttpResponseBase) -> str:
     if "attachment" in response.get("Content-Disposition", ""):
         return AuditAction.DOWNLOAD
     return AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.SEND
 
 
-def record(request: HttpRequest, response: HttpResponse) -> None:
+def record(request: HttpRequest, response: HttpResponseBase) -> None:
     match = request.resolver_match
-    name = match.url_name if match else ""
+    user = request.user
+    if match is None or not isinstance(user, User):
+        return
+    name = match.url_name or ""
     if not name or name in NOT_RECORDED or name.startswith(NOT_RECORDED_PREFIXES):
         return
-    user = request.user
     AuditRecord.objects.create(
         user=user,
         user_email=user.email,
@@ -43,7 +45,7 @@ class AuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:

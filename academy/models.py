@@ -555,3 +555,42 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_email} {self.action} {self.path}"
+
+
+class ErasureRequest(models.Model):
+    """A person asked for their personal data to be erased; staff carry it out."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="erasure_requests",
+        verbose_name=_("person"),
+    )
+    email = models.CharField(_("e-mail address"), max_length=254)
+    reason = models.TextField(_("what they wrote"), blank=True)
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    carried_out_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    carried_out_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("carried out by"),
+    )
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(carried_out_at__isnull=True),
+                name="erasurerequest_one_open_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "academy.invitation": ("view", "change"),
     "academy.participation": ALL,
     "academy.storedfile": ("view",),
+    "academy.erasurerequest": ("view", "change"),
     "applications.application": ("change", "view"),
     "applications.proposedmember": ("view",),
     "applications.applicationversion": ("view",),

@@ -279,7 +279,7 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         # A grouped query drops the model's ordering; lists and the autocomplete page by it.
         return (
             with_scores(super().get_queryset(request))
-            .order_by(*Application._meta.ordering, "pk")
+            .order_by("-submitted_at", "-created_at", "pk")
             .prefetch_related(Prefetch("interviews", booked, to_attr="booked"))
         )
 

@@ -18,3 +18,19 @@ class InvitationForm(forms.Form):
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(label=pgettext_lazy("team role", "Role"), choices=TeamRole.choices)
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What should be erased, and why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I ask for my personal data to be erased. I understand that my account is closed "
+            "and that what must be kept (a submitted application, a plan's history) is kept "
+            "without my name."
+        ),
+    )

@@ -14,12 +14,21 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from academy import audit, personal_data
 from academy.access import SignedInRequest, get_participation_or_404, require_perm
-from academy.models import Cohort, CohortPhase, Membership, Participation, StoredFile, TeamRole
+from academy.models import (
+    Cohort,
+    CohortPhase,
+    ErasureRequest,
+    Membership,
+    Participation,
+    StoredFile,
+    TeamRole,
+)
 from applications.decisions import participants
 from assignments.overview import pre_assignment_status
 from programme.calendar import feed_calendar
-from programme.forms import InvitationForm, ProfileForm
+from programme.forms import ErasureRequestForm, InvitationForm, ProfileForm
 from workshops.models import CalendarFeed, Session, SessionKind, SessionState, new_feed_token
 from workshops.services import offered_times, sparring_taken
 from workshops.timeline import timeline
@@ -82,6 +91,47 @@ def profile(request: SignedInRequest) -> HttpResponse:
         messages.success(request, _("Your details have been saved."))
         return redirect("programme:profile")
     return render(request, "programme/profile.html", {"form": form})
+
+
+@login_required
+def my_data(request: SignedInRequest) -> HttpResponse:
+    """What is held about the person: a copy to download, and a request to erase it."""
+    open_request = ErasureRequest.objects.filter(
+        user=request.user, carried_out_at__isnull=True
+    ).first()
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and open_request is None and form.is_valid():
+        ErasureRequest.objects.get_or_create(
+            user=request.user,
+            carried_out_at=None,
+            defaults={"email": request.user.email, "reason": form.cleaned_data["reason"]},
+        )
+        messages.success(
+            request,
+            _(
+                "Your request has been sent. Programme staff carry it out within a month and "
+                "tell you by e-mail what was erased and what must be kept, and why."
+            ),
+        )
+        return redirect("programme:my_data")
+    return render(
+        request,
+        "programme/my_data.html",
+        {"form": form, "open_request": open_request, "sections": personal_data.SECTIONS},
+    )
+
+
+@login_required
+def my_data_download(request: SignedInRequest) -> FileResponse:
+    """Everything held about the person as data.json, with their own files, in one zip."""
+    bundle = personal_data.archive(request.user)
+    name = f"my-data-{timezone.localdate().isoformat()}.zip"
+    response = FileResponse(bundle, as_attachment=True, filename=name)
+    response["Content-Type"] = "application/zip"
+    response["X-Content-Type-Options"] = "nosniff"
+    if not request.user.is_staff:  # staff's requests are all recorded by the middleware
+        audit.record(request, response)
+    return response
 
 
 def get_own_membership_or_404(request: HttpRequest, organisation_id: int) -> Membership:

@@ -1,0 +1,143 @@
+"""What is held about a person, for their own copy ("right of access", GDPR art. 15).
+
+Each app says what it holds about a person in its ``personal_data.py``, by
+registering sections: a name and a function from the user to rows (dictionaries
+of plain values) and, optionally, the stored files that are theirs. Sections are
+found when Django starts (``autodiscover_modules``), so a new app adds its own
+without this module knowing it.
+"""
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from tempfile import SpooledTemporaryFile
+from uuid import UUID
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
+from django.utils import timezone
+
+Rows = list[dict]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    rows: Callable[..., Rows]
+    files: Callable[..., Iterable] = field(default=lambda user: ())
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register(name: str, rows: Callable[..., Rows], files: Callable[..., Iterable] | None = None):
+    SECTIONS[name] = Section(name, rows, files or (lambda user: ()))
+
+
+def values(obj: Model, names: Iterable[str]) -> dict:
+    """The named fields of ``obj`` as plain values (a related object as its text)."""
+    out = {}
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, Model):
+            value = str(value)
+        elif isinstance(value, (dt.datetime, dt.date, Decimal, UUID)):
+            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        out[name] = value
+    return out
+
+
+def collect(user) -> dict:
+    return {
+        "made_at": timezone.now().isoformat(),
+        "person": user.email,
+        **{name: section.rows(user) for name, section in SECTIONS.items()},
+    }
+
+
+def archive(user) -> SpooledTemporaryFile:
+    """A zip of ``data.json`` and the person's own files under ``files/``."""
+    spool = SpooledTemporaryFile(max_size=16 * 1024**2)  # noqa: SIM115  # the response closes it
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        data = json.dumps(collect(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        bundle.writestr("data.json", data)
+        used: set[str] = set()
+        for section in SECTIONS.values():
+            for stored in section.files(user):
+                name = f"files/{stored.public_id}-{stored.original_name}"
+                if name in used:
+                    continue
+                used.add(name)
+                with stored.file.open("rb") as source, bundle.open(name, "w") as target:
+                    while chunk := source.read(io.DEFAULT_BUFFER_SIZE * 64):
+                        target.write(chunk)
+    spool.seek(0)
+    return spool
+
+
+def _account(user) -> Rows:
+    from allauth.account.models import EmailAddress
+
+    return [
+        {
+            **values(user, ["email", "name", "preferred_language", "date_joined", "last_login"]),
+            "staff": user.is_staff,
+            "addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+        }
+    ]
+
+
+def _teams(user) -> Rows:
+    from .models import Membership
+
+    return [
+        values(membership, ["organisation", "role", "is_contact"])
+        for membership in Membership.objects.filter(user=user).select_related("organisation")
+    ]
+
+
+def _sessions(user) -> Rows:
+    from allauth.usersessions.models import UserSession
+
+    return [
+        values(session, ["created_at", "ip", "user_agent"])
+        for session in UserSession.objects.filter(user=user)
+    ]
+
+
+def _uploads(user) -> Rows:
+    from .models import StoredFile
+
+    return [
+        values(stored, ["original_name", "size", "uploaded_at", "sha256"])
+        for stored in StoredFile.objects.filter(uploaded_by=user)
+    ]
+
+
+def _uploaded_files(user):
+    from .models import StoredFile
+
+    return StoredFile.objects.filter(uploaded_by=user)
+
+
+def _staff_audit(user) -> Rows:
+    from .models import AuditRecord
+
+    return [
+        values(record, ["at", "action", "view", "path", "status"])
+        for record in AuditRecord.objects.filter(user=user)
+    ]
+
+
+register("account", _account)
+register("teams", _teams)
+register("sessions", _sessions)
+register("uploaded_files", _uploads, _uploaded_files)
+register("pages_opened_as_staff", _staff_audit)

@@ -1,0 +1,25 @@
+"""What the sessions hold about a person: their attendance and recording requests."""
+
+from academy.personal_data import register, values
+
+from .models import Attendance, RecordingRequest
+
+
+def attendance(user) -> list[dict]:
+    return [
+        {"session": attendance.session.title, **values(attendance, ["coming", "attended"])}
+        for attendance in Attendance.objects.filter(user=user).select_related("session")
+    ]
+
+
+def recording_requests(user) -> list[dict]:
+    return [
+        {"session": request.session.title, **values(request, ["email", "requested_at", "sent_at"])}
+        for request in RecordingRequest.objects.filter(email__iexact=user.email).select_related(
+            "session"
+        )
+    ]
+
+
+register("session_attendance", attendance)
+register("recording_requests", recording_requests)
