@@ -47,6 +47,7 @@ REFUSED = {
     "RecordingRequestAdmin": {"add"},
     "AttendanceInline": {"add"},
     "AuditRecordAdmin": {"add", "change", "delete"},
+    "ErasureRequestAdmin": {"add", "delete"},
 }
 
 
