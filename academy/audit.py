@@ -12,9 +12,12 @@ from django.http import HttpRequest, HttpResponseBase
 
 from .models import AuditAction, AuditRecord, User
 
-# Views that hold no one's personal data, by URL name.
-NOT_RECORDED = frozenset({"index", "jsi18n", "set_language", "view_on_site"})
+# Pages outside any namespace that hold no one else's personal data, by URL name: the
+# person's own account pages (allauth's), and the language switch.
+NOT_RECORDED = frozenset({"set_language"})
 NOT_RECORDED_PREFIXES = ("account_", "mfa_", "usersessions_")
+# Admin pages that show nothing of anyone: its front page and its scripts' translations.
+ADMIN_NOT_RECORDED = frozenset({"index", "jsi18n"})
 
 
 def action_of(request: HttpRequest, response: HttpResponseBase) -> str:
@@ -29,7 +32,12 @@ def record(request: HttpRequest, response: HttpResponseBase) -> None:
     if match is None or not isinstance(user, User):
         return
     name = match.url_name or ""
-    if not name or name in NOT_RECORDED or name.startswith(NOT_RECORDED_PREFIXES):
+    if not name or (
+        # Signing in and the like, by name outside any namespace; every admin page counts.
+        not match.namespace and (name in NOT_RECORDED or name.startswith(NOT_RECORDED_PREFIXES))
+    ):
+        return
+    if match.namespace == "admin" and name in ADMIN_NOT_RECORDED:
         return
     AuditRecord.objects.create(
         user=user,

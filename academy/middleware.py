@@ -57,8 +57,10 @@ class StaffSessionMiddleware:
             return redirect(f"{login}?{urlencode({'next': request.path})}")
         # Each request starts the idle time again.
         request.session.set_expiry(int(settings.STAFF_SESSION_IDLE.total_seconds()))
-        name = request.resolver_match.url_name if request.resolver_match else ""
-        if name and name.startswith(SETUP_VIEWS):
+        match = request.resolver_match
+        # allauth's own pages, not the admin's pages of allauth's models (whose names
+        # start the same way: admin:account_emailaddress_changelist).
+        if match and not match.namespace and (match.url_name or "").startswith(SETUP_VIEWS):
             return None
         if has_second_factor(user):
             return None

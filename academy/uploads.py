@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from defusedxml import DTDForbidden, EntitiesForbidden
+from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
@@ -142,8 +144,7 @@ MAX_ZIP_TOTAL = 1024**3
 # more than this is made to inflate, not to be read.
 MAX_ZIP_RATIO = 200
 RATIO_FROM_BYTES = 1024**2
-# The parts searched for macros are read in chunks of this size.
-PART_CHUNK = 1024**2
+
 CP1252 = codecs.getdecoder("cp1252")
 
 OFFICE_OPEN_XML_PARTS = {
@@ -426,11 +427,12 @@ def check_zip(archive: zipfile.ZipFile, limits: ZipLimits = ZipLimits()) -> None
     members = archive.infolist()
     total = sum(member.file_size for member in members)
     capped = dict(limits.parts)
+    compressed = sum(member.compress_size for member in members)
     inflates = any(
-        member.file_size > RATIO_FROM_BYTES
+        member.file_size >= RATIO_FROM_BYTES
         and member.file_size > limits.ratio * max(member.compress_size, 1)
         for member in members
-    )
+    ) or (total >= RATIO_FROM_BYTES and total > limits.ratio * max(compressed, 1))
     over_part = any(
         member.file_size > capped[member.filename]
         for member in members
@@ -465,26 +467,30 @@ def _zip_members(upload: Any, file_type: FileType, extension: str, scan: _Scan) 
         raise _mismatch(file_type, extension) from error
 
 
-def _part_contains(upload: Any, name: str, marks: tuple[bytes, ...]) -> bool:
-    """Whether a member of an archive already checked by ``check_zip`` holds any of the
-    (lower-case) marks, in any case: read through in chunks, never whole."""
-    overlap = max(len(mark) for mark in marks) - 1
-    upload.seek(0)
-    with zipfile.ZipFile(upload) as archive, archive.open(name) as member:
-        tail = b""
-        while chunk := member.read(PART_CHUNK):
-            window = tail + chunk.lower()
-            if any(mark in window for mark in marks):
-                return True
-            tail = window[-overlap:]
-    return False
+def _xml_elements(archive: zipfile.ZipFile, name: str):
+    """The elements of one XML part as they are parsed (streamed, never whole): the
+    parser resolves character references, encodings (UTF-16 too) and namespace prefixes,
+    and refuses a DTD or entities (defusedxml)."""
+    with archive.open(name) as member:
+        for _event, element in DefusedET.iterparse(member, events=("start",)):
+            yield element
 
 
-# What marks macros or ActiveX controls in an Office Open XML package, whatever its
-# parts are called: the content types ("…macroEnabled.main+xml",
-# "application/vnd.ms-office.vbaProject", "…activeX…") and the relationship types
-# (".../relationships/vbaProject", ".../wordVbaData").
-OFFICE_ACTIVE_MARKS = (b"macroenabled", b"vbaproject", b"vbadata", b"activex")
+def _local(tag: str) -> tuple[str, str]:
+    """``{namespace}name`` as (namespace, name)."""
+    namespace, _brace, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, name
+
+
+# What marks macros or active content in an Office Open XML package, whatever its parts
+# are called: content types ("…macroEnabled.main+xml", "application/vnd.ms-office.vbaProject",
+# "…activeX…", Excel 4.0 macro sheets) and relationship types (".../vbaProject",
+# ".../wordVbaData", an external ".../attachedTemplate", which fetches a template with
+# macros when the document opens).
+OFFICE_ACTIVE_MARKS = ("macroenabled", "vbaproject", "vbadata", "activex", "macrosheet")
+# At most this many relationship parts are read: a document has a few dozen, a long
+# presentation one per slide.
+MAX_RELATIONSHIP_PARTS = 2000
 
 
 def _check_office_open_xml(upload: Any, file_type: FileType, extension: str, scan: _Scan) -> None:
@@ -495,26 +501,39 @@ def _check_office_open_xml(upload: Any, file_type: FileType, extension: str, sca
     main_part = OFFICE_OPEN_XML_PARTS[file_type.key]
     if "[content_types].xml" not in names or main_part not in names:
         raise _mismatch(file_type, extension)
-    if any(mark.decode() in name for name in names for mark in OFFICE_ACTIVE_MARKS):
+    if any(mark in name for name in names for mark in OFFICE_ACTIVE_MARKS):
         raise _macros()
-    described = [names["[content_types].xml"]] + [
-        name for lower, name in names.items() if lower.endswith(".rels")
-    ]
+    relationships = [name for lower, name in names.items() if lower.endswith(".rels")]
+    if len(relationships) > MAX_RELATIONSHIP_PARTS:
+        raise _mismatch(file_type, extension)
     try:
-        for name in described:
-            if _part_contains(upload, name, OFFICE_ACTIVE_MARKS):
-                raise _macros()
-    except ZIP_ERRORS as error:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            for element in _xml_elements(archive, names["[content_types].xml"]):
+                if any(
+                    mark in element.get("ContentType", "").lower() for mark in OFFICE_ACTIVE_MARKS
+                ):
+                    raise _macros()
+            for name in relationships:
+                for element in _xml_elements(archive, name):
+                    kind = element.get("Type", "").lower()
+                    external = element.get("TargetMode", "").lower() == "external"
+                    if any(mark in kind for mark in OFFICE_ACTIVE_MARKS) or (
+                        external and kind.endswith("/attachedtemplate")
+                    ):
+                        raise _macros()
+    except (*ZIP_ERRORS, DefusedET.ParseError, DTDForbidden, EntitiesForbidden) as error:
         raise _mismatch(file_type, extension) from error
 
 
 # Where an OpenDocument file keeps its macros: Basic libraries, and scripts in
 # other languages (Scripts/python/, Scripts/javascript/, ...).
 OPEN_DOCUMENT_MACRO_FOLDERS = ("basic/", "scripts/")
-# How a document calls a macro, its own or one of the office suite's (which need
-# no folder in the file): an event listener ("on load"), or a script address.
-OPEN_DOCUMENT_SCRIPT_MARKS = (b"script:event-listener", b"vnd.sun.star.script:", b'"macro:')
-OPEN_DOCUMENT_XML_PARTS = ("content.xml", "styles.xml", "settings.xml", "meta.xml")
+# How a document calls a macro, its own or one of the office suite's (which need no
+# folder in the file): an element of the script namespace (an event listener, "on
+# load"), or an address of a script or macro in any attribute (a link, a button).
+OPEN_DOCUMENT_SCRIPT_NAMESPACE = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
+OPEN_DOCUMENT_SCRIPT_ADDRESSES = ("vnd.sun.star.script:", "macro:")
 
 
 def _macros() -> ValidationError:
@@ -545,11 +564,27 @@ def _check_open_document(upload: Any, file_type: FileType, extension: str, scan:
     if any(name.lower().startswith(OPEN_DOCUMENT_MACRO_FOLDERS) for name in names):
         raise _macros()
     try:
-        for name in OPEN_DOCUMENT_XML_PARTS:
-            if name in names and _part_contains(upload, name, OPEN_DOCUMENT_SCRIPT_MARKS):
-                raise _macros()
-    except ZIP_ERRORS as error:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            for name in names:
+                if name.lower().endswith(".xml") and _calls_a_script(archive, name):
+                    raise _macros()
+    except (*ZIP_ERRORS, DefusedET.ParseError, DTDForbidden, EntitiesForbidden) as error:
         raise _mismatch(file_type, extension) from error
+
+
+def _calls_a_script(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether an XML part of an OpenDocument file (every one: embedded objects have their
+    own content.xml) has an element of the script namespace or a script's address."""
+    for element in _xml_elements(archive, name):
+        namespace, local = _local(element.tag)
+        if namespace == OPEN_DOCUMENT_SCRIPT_NAMESPACE and local != "scripts":
+            return True
+        for value in element.attrib.values():
+            if value.strip().lower().startswith(OPEN_DOCUMENT_SCRIPT_ADDRESSES):
+                return True
+        element.clear()
+    return False
 
 
 def _looks_like_utf16(head: bytes) -> bool:

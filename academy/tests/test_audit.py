@@ -69,3 +69,13 @@ def test_only_superusers_read_the_audit_log_and_nobody_edits_it(client, demo):
     assert response.status_code == 403
     record.refresh_from_db()
     assert record.path == "/admin/academy/organisation/"
+
+
+def test_the_admin_s_pages_of_allauth_s_models_are_recorded(client, demo):
+    client.force_login(UserFactory(email="root@example.fi", is_staff=True, is_superuser=True))
+    client.get("/admin/account/emailaddress/")
+    client.get("/admin/usersessions/usersession/")
+    assert set(AuditRecord.objects.values_list("view", flat=True)) == {
+        "admin:account_emailaddress_changelist",
+        "admin:usersessions_usersession_changelist",
+    }

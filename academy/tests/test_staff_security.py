@@ -163,3 +163,18 @@ def test_staff_see_their_sessions_and_can_end_the_others(client, staff):
     client.post(url, {"action": "logout"})
     assert other.get("/admin/")["Location"].startswith("/admin/login/")
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_s_pages_of_allauth_s_models_also_wait_for_the_second_factor(client):
+    person = UserFactory(
+        email="uusi2@example.fi", is_staff=True, is_superuser=True, second_factor=False
+    )
+    client.force_login(person)
+    for path in (
+        "/admin/account/emailaddress/",
+        "/admin/usersessions/usersession/",
+        "/admin/mfa/authenticator/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == "/accounts/2fa/totp/activate/", path

