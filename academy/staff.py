@@ -156,7 +156,11 @@ def _refuse_for(person, by) -> None:
         raise StaffChangeRefused(_("a superuser's rights are changed by a superuser."))
     if person.pk == by.pk:
         raise StaffChangeRefused(_("you cannot change your own rights."))
-    if person.user_permissions.exists():
+    if (
+        person.user_permissions.exists()
+        or person.groups.exclude(name__in=GROUPS).exists()
+        or person.has_perm("academy.manage_staff")
+    ):
         raise StaffChangeRefused(
             _("this person has rights of their own; a superuser changes them.")
         )

@@ -96,3 +96,21 @@ def test_programme_staff_without_the_permission_cannot_manage_staff(client):
     person.refresh_from_db()
     assert not person.is_staff
     assert not person.groups.exists()
+
+
+def test_people_with_other_groups_or_the_same_permission_are_left_to_a_superuser(
+    client, coordinator
+):
+    coordinators = Group.objects.create(name="Coordinators")
+    coordinators.permissions.add(Permission.objects.get(codename="manage_staff"))
+    peer = staff_user("vertainen@example.fi")
+    peer.groups.add(coordinators)
+    outsider = UserFactory(email="ryhmassa@example.fi")
+    outsider.groups.add(coordinators)
+    client.force_login(coordinator)
+    act(client, "remove_staff_rights", peer)
+    act(client, "make_interviewers", outsider)
+    peer.refresh_from_db()
+    outsider.refresh_from_db()
+    assert peer.groups.filter(name=PROGRAMME_STAFF).exists()
+    assert not outsider.is_staff

@@ -20,6 +20,7 @@ organisation's account → category mapping.
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import operator
 import re
@@ -110,12 +111,28 @@ def start(plan: ActionPlan, upload, *, year: int, by) -> LedgerImport:
     )
 
 
+# What reading a file's header and first rows may take on a web request, above what the
+# process holds already: a file that needs more is refused there, not read.
+REQUEST_MEMORY = 512 * 1024**2
+
+
 def header_of_file(stored) -> list[str]:
-    with stored.file.open("rb") as binary:
-        table = open_table(binary)
-        header = table.header
-        table.close()
-    return header
+    return preview(stored, rows=0, lines=1)[0]
+
+
+def preview(stored, *, rows: int, lines: int) -> tuple[list[str], list[list[str]]]:
+    """The header and up to ``rows`` rows with something in them among the first ``lines``
+    lines, within REQUEST_MEMORY. Raises TableError."""
+    try:
+        with stored.file.open("rb") as binary, memory_limit(REQUEST_MEMORY):
+            table = open_table(binary)
+            try:
+                found = [cells for _line, cells in itertools.islice(table.rows(lines), rows)]
+            finally:
+                table.close()
+    except MemoryError:
+        raise TableError(TOO_BIG_TO_READ) from None
+    return table.header, found
 
 
 def header(ledger_import: LedgerImport) -> list[str]:

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -127,7 +128,8 @@ class Table:
     delimiter: str | None = None
     fixed_width = False
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self, until: int | None = None) -> Iterator[tuple[int, list[str]]]:
+        """The rows up to line ``until`` (all when None)."""
         raise NotImplementedError
 
     def raw_batches(self) -> Iterator[tuple[int, list, bytes | None, bool]]:
@@ -233,12 +235,14 @@ class CsvTable(Table):
             line += len(lines)
         self.line = line - 1
 
-    def rows(self):
+    def rows(self, until: int | None = None):
         delimiter, lines, line = self.delimiter, self.lines, self.line
         blank = " \t\r\n" + delimiter
         try:
             for text in lines:
                 line += 1
+                if until is not None and line > until:
+                    return
                 if '"' in text:
                     reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter)
                     row = next(reader)
@@ -350,9 +354,18 @@ XLSX_LIMITS = ZipLimits(parts=(("xl/sharedStrings.xml", 64 * 1024**2),))
 # A sheet says how large it is (<dimension ref="A1:H5000"/>) before its rows; how far
 # into a sheet that is looked for.
 DIMENSION_WITHIN = 64 * 1024
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
-_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+# Excel's largest sheet.
+EXCEL_ROWS = 1_048_576
+# Any other part openpyxl reads whole (styles, the workbook, a theme) is small in a real file.
+OTHER_PART_CAP = 16 * 1024**2
+TOO_LARGE = gettext_noop(
+    "The workbook unpacks to far more than its size, so it is not read. Open it in Excel, "
+    "save it again and upload it."
+)
+DIMENSION_MISSING = gettext_noop(
+    "The workbook does not say how large its sheets are, as Excel and LibreOffice do. Open it "
+    "in Excel, save it again and upload it."
+)
 
 
 class XlsxTable(Table):
@@ -372,7 +385,7 @@ class XlsxTable(Table):
         try:
             self.workbook = load_workbook(binary, read_only=True, data_only=True)
             sheet = self.workbook.worksheets[0]
-            self.max_row = sheet.max_row
+            declared = sheet.max_row
             sheet.reset_dimensions()
             self.values = sheet.iter_rows(values_only=True)
             first = next(self.values, None)
@@ -380,19 +393,35 @@ class XlsxTable(Table):
             raise TableError(gettext_noop("The spreadsheet could not be read.")) from error
         if first is None:
             raise TableError(gettext_noop("The file is empty."))
+        if not declared or declared > EXCEL_ROWS:
+            raise TableError(DIMENSION_MISSING)
+        self.max_row: int = declared
         self.header = [str(cell).strip() if cell is not None else "" for cell in first]
         _check_header(self.header)
         self.line = 1
 
-    def rows(self):
+    def rows(self, until: int | None = None):
         line = 2  # the row being read, whether openpyxl or a cell's text fails
         try:
             for row in self.values:
+                if line > self.max_row:
+                    # openpyxl makes every row a row number skips: refuse at once.
+                    raise TableError(
+                        gettext_noop(
+                            "The spreadsheet says its sheet has %(declared)s rows, but it has "
+                            "more. Open the file in Excel, save it again and upload it."
+                        ),
+                        declared=self.max_row,
+                    )
+                if until is not None and line > until:
+                    return
                 self.line = line
                 cells = ["" if cell is None else _cell_text(cell) for cell in row]
                 if any(cells):
                     yield line, cells
                 line += 1
+        except TableError:
+            raise
         except Exception as error:  # a cell its writer got wrong: openpyxl raises many kinds
             raise TableError(
                 gettext_noop(
@@ -401,16 +430,8 @@ class XlsxTable(Table):
                 ),
                 line=line,
             ) from error
-        last = line - 1
-        if self.max_row is not None and last != self.max_row:
-            raise TableError(
-                gettext_noop(
-                    "The spreadsheet says its sheet has %(declared)s rows, but it has %(rows)s. "
-                    "Open the file in Excel, save it again and upload it."
-                ),
-                declared=self.max_row,
-                rows=last,
-            )
+        if line - 1 != self.max_row:
+            raise _rows_disagree(self.max_row, line - 1)
 
     def progress(self) -> float | None:
         # The rows come out of a compressed part, so the file offset says little;
@@ -419,6 +440,17 @@ class XlsxTable(Table):
 
     def close(self) -> None:
         self.workbook.close()
+
+
+def _rows_disagree(declared: int, rows: int) -> TableError:
+    return TableError(
+        gettext_noop(
+            "The spreadsheet says its sheet has %(declared)s rows, but it has %(rows)s. "
+            "Open the file in Excel, save it again and upload it."
+        ),
+        declared=declared,
+        rows=rows,
+    )
 
 
 def _check_workbook(binary: BinaryIO) -> None:
@@ -440,20 +472,54 @@ def _workbook_problem(binary: BinaryIO) -> str | None:
         try:
             check_zip(archive, XLSX_LIMITS)
         except ValidationError:
-            return gettext_noop(
-                "The workbook unpacks to far more than its size, so it is not read. Open it in "
-                "Excel, save it again and upload it."
-            )
-        for name in filter(_SHEET_PART.fullmatch, archive.namelist()):
-            with archive.open(name) as part:
-                start = part.read(DIMENSION_WITHIN)
-            dimension, data = _DIMENSION.search(start), _SHEET_DATA.search(start)
-            if dimension is None or (data is not None and data.start() < dimension.start()):
-                return gettext_noop(
-                    "The workbook does not say how large its sheets are, as Excel and "
-                    "LibreOffice do. Open it in Excel, save it again and upload it."
-                )
+            return TOO_LARGE
+        sheets = _sheet_parts(archive)
+        for member in archive.infolist():
+            # What openpyxl reads whole besides the sheets: styles, the workbook, themes.
+            if member.filename not in sheets and member.file_size > _part_cap(member.filename):
+                return TOO_LARGE
+        for name in sheets:
+            if not _declares_size_first(archive, name):
+                return DIMENSION_MISSING
     return None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The workbook's sheets, as its relationships name them (where openpyxl finds them)."""
+    from defusedxml import ElementTree as DefusedET
+
+    with archive.open("xl/_rels/workbook.xml.rels") as rels:
+        tree = DefusedET.parse(io.BytesIO(rels.read(OTHER_PART_CAP + 1)))
+    sheets = set()
+    for relation in tree.getroot():
+        if relation.get("Type", "").endswith("/worksheet"):
+            target = relation.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            sheets.add(posixpath.normpath(path))
+    return sheets
+
+
+def _part_cap(name: str) -> int:
+    return dict(XLSX_LIMITS.parts).get(name, OTHER_PART_CAP)
+
+
+def _declares_size_first(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether the sheet's first elements (read with an XML parser, within its first
+    DIMENSION_WITHIN bytes) hold its <dimension> before its <sheetData>."""
+    from defusedxml import ElementTree as DefusedET
+
+    with archive.open(name) as part:
+        start = io.BytesIO(part.read(DIMENSION_WITHIN))
+    try:
+        for _event, element in DefusedET.iterparse(start, events=("start",)):
+            local = element.tag.rpartition("}")[2]
+            if local == "dimension":
+                return True
+            if local == "sheetData":
+                return False
+    except DefusedET.ParseError:
+        return False  # the sheet's start ran past the bytes read
+    return False
 
 
 def _size(binary: BinaryIO) -> int:

@@ -71,3 +71,32 @@ def test_an_import_that_runs_out_of_time_fails_with_a_message(member, ours, monk
 def test_the_import_task_stops_itself_before_the_hard_limit_of_every_task():
     assert tasks.import_ledger.soft_time_limit == settings.LEDGER_TIME_LIMIT_SECONDS
     assert settings.LEDGER_TIME_LIMIT_SECONDS < settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_column_page_reads_only_the_first_lines_of_a_file_of_blank_lines(member, ours):
+    import time
+
+    content = b"Tili;Summa\n" + b";\n" * 3_000_000 + b"4000;12\n"
+    upload(member, ours, content)
+    made = LedgerImport.objects.get()
+    started = time.monotonic()
+    page = member.get(ledger_url(ours, f"{made.pk}/columns/"))
+    assert page.status_code == 200
+    assert page.context["preview"] == []
+    assert time.monotonic() - started < 5
+
+
+@linux_only
+def test_a_header_that_needs_too_much_memory_is_refused_on_the_request(member, ours, monkeypatch):
+    monkeypatch.setattr(ledger, "REQUEST_MEMORY", 16 * 1024**2)
+    real = ledger.open_table
+
+    def greedy(binary):
+        bytearray(128 * 1024**2)  # as a header row of millions of cells would
+        return real(binary)
+
+    monkeypatch.setattr(ledger, "open_table", greedy)
+    response = upload(member, ours, csv_bytes())
+    assert response.status_code == 200
+    assert "needs more memory to read" in response.content.decode()
+    assert not LedgerImport.objects.exists()

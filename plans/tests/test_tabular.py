@@ -135,7 +135,7 @@ def declaring(ref: str):
 def test_a_sheet_with_more_rows_than_it_declares_is_refused():
     with pytest.raises(TableError) as refused:
         rows_of(xlsx(6, sheet_xml=declaring("A1:B3")), "t.xlsx")
-    assert "says its sheet has 3 rows, but it has 6" in english(refused.value)
+    assert "says its sheet has 3 rows, but it has more" in english(refused.value)
 
 
 def test_a_sheet_declaring_a_million_rows_is_read_as_it_is_and_refused():
@@ -257,3 +257,52 @@ def test_an_endless_line_is_refused_when_the_ledger_reads_in_blocks():
     with pytest.raises(TableError) as refused:
         list(table.raw_batches())
     assert "line longer than" in english(refused.value)
+
+
+def test_a_row_number_far_past_the_declared_size_is_refused_at_once():
+    import re
+    import time
+
+    def far(xml: bytes) -> bytes:
+        return (
+            re.sub(rb'<row r="3"', b'<row r="300000000"', xml)
+            .replace(b'r="A3"', b'r="A300000000"')
+            .replace(b'r="B3"', b'r="B300000000"')
+        )
+
+    started = time.monotonic()
+    with pytest.raises(TableError):
+        rows_of(xlsx(3, sheet_xml=far), "t.xlsx")
+    assert time.monotonic() - started < 5
+
+
+def test_a_size_hidden_in_a_comment_is_no_size():
+    import re
+
+    def commented(xml: bytes) -> bytes:
+        return re.sub(rb"(<dimension [^>]*/>)", rb"<!--\1-->", xml)
+
+    with pytest.raises(TableError) as refused:
+        rows_of(xlsx(3, sheet_xml=commented), "t.xlsx")
+    assert "does not say how large its sheets are" in english(refused.value)
+
+
+def test_large_styles_are_refused_before_openpyxl_reads_them():
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx(2))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as to,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(
+                    b"</styleSheet>",
+                    b"".join(b"<!-- %d -->" % n for n in range(1_500_000)) + b"</styleSheet>",
+                )
+            to.writestr(item.filename, data)
+    with pytest.raises(TableError) as refused:
+        rows_of(out.getvalue(), "t.xlsx")
+    assert "unpacks to far more than its size" in english(refused.value)

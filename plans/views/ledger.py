@@ -1,7 +1,5 @@
 """The purchase-ledger import: upload, columns, progress, review, and the accounts' categories."""
 
-import itertools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,10 +23,12 @@ from ..services.collaboration import PlanSubmitted
 from ..services.columns import vat_notes
 from ..services.exports import XLSX_TYPE
 from ..services.ledger_review import review
-from ..services.tabular import TableError, open_table
+from ..services.tabular import TableError
 from .collaboration import refuse_when_submitted
 
 PREVIEW_ROWS = 5
+# Blank lines before the first rows are read only this far.
+PREVIEW_LINES = 1000
 # A page of accounts stays well under Django's limit of 1 000 fields in a form.
 ACCOUNTS_PER_PAGE = 250
 
@@ -136,13 +136,9 @@ def ledger_columns(request: SignedInRequest, participation: int, import_id: int)
 
 
 def _preview(chosen) -> tuple[list[str], list[list[str]]]:
-    with chosen.file.file.open("rb") as binary:
-        table = open_table(binary)
-        try:
-            rows = [cells for _line, cells in itertools.islice(table.rows(), PREVIEW_ROWS)]
-        finally:
-            table.close()
-    return table.header, rows
+    """The header and the first rows with something in them, among the first
+    PREVIEW_LINES lines, read within the request's memory bound."""
+    return ledger.preview(chosen.file, rows=PREVIEW_ROWS, lines=PREVIEW_LINES)
 
 
 @login_required
