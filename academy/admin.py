@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import personal_data
 from .admin_access import ObjectRulesMixin, ReadOnlyMixin
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import (
@@ -182,4 +183,33 @@ class ErasureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["carried_out_at"]
     search_fields = ["email"]
     fields = ["user", "email", "reason", "requested_at", "carried_out_at", "carried_out_by"]
-    readonly_fields = ["user", "email", "reason", "requested_at", "carried_out_by"]
+    readonly_fields = fields
+    actions = ["carry_out"]
+
+    @admin.action(
+        permissions=["change"],
+        description=_(
+            "Carry out: delete what may go, remove the name from what must stay, close the account"
+        ),
+    )
+    def carry_out(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for erasure in queryset.filter(carried_out_at__isnull=True).select_related("user"):
+            person = erasure.user
+            if person is None or person.is_superuser or person.pk == request.user.pk:
+                self.message_user(
+                    request,
+                    _("%(email)s: a superuser or oneself is erased by another superuser.")
+                    % {"email": erasure.email},
+                    messages.ERROR,
+                )
+                continue
+            personal_data.erase(person, by=request.user)
+            self.log_change(request, erasure, "Carried out")
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d request carried out.", "%(count)d requests carried out.", done)
+            % {"count": done},
+            messages.SUCCESS if done else messages.WARNING,
+        )

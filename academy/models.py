@@ -102,6 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.name or self.email
 
+    @property
+    def is_erased(self) -> bool:
+        """Erased on request (academy.personal_data.erase): a nameless, closed account."""
+        return self.email.endswith("@erased.invalid")
+
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
 

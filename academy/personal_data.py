@@ -1,10 +1,13 @@
-"""What is held about a person, for their own copy ("right of access", GDPR art. 15).
+"""What is held about a person: their own copy ("right of access", GDPR art. 15) and
+its erasure (art. 17).
 
 Each app says what it holds about a person in its ``personal_data.py``, by
 registering sections: a name and a function from the user to rows (dictionaries
-of plain values) and, optionally, the stored files that are theirs. Sections are
-found when Django starts (``autodiscover_modules``), so a new app adds its own
-without this module knowing it.
+of plain values), optionally the stored files that are theirs, and how the section
+is erased: what may go is deleted, what must stay (a submitted application, a
+plan's history) loses the person's name and contact details. Sections are found
+when Django starts (``autodiscover_modules``), so a new app adds its own without
+this module knowing it.
 """
 
 import datetime as dt
@@ -29,13 +32,47 @@ class Section:
     name: str
     rows: Callable[..., Rows]
     files: Callable[..., Iterable] = field(default=lambda user: ())
+    erase: Callable[..., None] = field(default=lambda user: None)
 
 
 SECTIONS: dict[str, Section] = {}
 
 
-def register(name: str, rows: Callable[..., Rows], files: Callable[..., Iterable] | None = None):
-    SECTIONS[name] = Section(name, rows, files or (lambda user: ()))
+def register(
+    name: str,
+    rows: Callable[..., Rows],
+    files: Callable[..., Iterable] | None = None,
+    erase: Callable[..., None] | None = None,
+):
+    SECTIONS[name] = Section(name, rows, files or (lambda user: ()), erase or (lambda user: None))
+
+
+ERASED_DOMAIN = "erased.invalid"
+
+
+def erase(user, *, by) -> None:
+    """Erase the person: each section's own part, then the account itself, which stays
+    as a nameless, closed row so that what must be kept still points somewhere. Any open
+    erasure request of theirs is marked carried out."""
+    from django.db import transaction
+
+    from .models import ErasureRequest
+
+    with transaction.atomic():
+        for section in SECTIONS.values():
+            section.erase(user)
+        user.name = ""
+        user.email = f"erased-{user.pk}@{ERASED_DOMAIN}"
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        ErasureRequest.objects.filter(user=user, carried_out_at__isnull=True).update(
+            carried_out_at=timezone.now(), carried_out_by=by
+        )
 
 
 def values(obj: Model, names: Iterable[str]) -> dict:
@@ -112,6 +149,20 @@ def _sessions(user) -> Rows:
     ]
 
 
+def _erase_account(user) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+
+    from .models import Invitation, Membership
+
+    EmailAddress.objects.filter(user=user).delete()
+    Membership.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=user.email).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    UserSession.objects.filter(user=user).delete()
+
+
 def _uploads(user) -> Rows:
     from .models import StoredFile
 
@@ -136,7 +187,7 @@ def _staff_audit(user) -> Rows:
     ]
 
 
-register("account", _account)
+register("account", _account, erase=_erase_account)
 register("teams", _teams)
 register("sessions", _sessions)
 register("uploaded_files", _uploads, _uploaded_files)

@@ -2,7 +2,7 @@
 
 from academy.personal_data import register, values
 
-from .models import Application
+from .models import Application, ApplicationState, ProposedMember
 
 FIELDS = [
     "cohort", "state", "created_at", "submitted_at", "organisation_name", "business_id",
@@ -35,4 +35,25 @@ def applications(user) -> list[dict]:
     ]
 
 
-register("applications", applications)
+CONTACT_FIELDS = ("contact_name", "contact_title", "contact_email", "contact_phone")
+
+
+def erase(user) -> None:
+    """Drafts go; a submitted application stays for the programme's records without the
+    person's contact details, in every saved version too, nor their name in a proposed team."""
+    mine = Application.objects.filter(applicant=user)
+    mine.filter(state=ApplicationState.DRAFT).delete()
+    for application in mine:
+        for name in CONTACT_FIELDS:
+            setattr(application, name, "")
+        application.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
+        for version in application.versions.all():
+            version.answers = {
+                key: ("" if key in CONTACT_FIELDS else value)
+                for key, value in version.answers.items()
+            }
+            version.save(update_fields=["answers"])
+    ProposedMember.objects.filter(email__iexact=user.email).update(name="–", title="", email="")
+
+
+register("applications", applications, erase=erase)

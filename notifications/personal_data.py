@@ -21,4 +21,11 @@ def emails(user) -> list[dict]:
     ]
 
 
-register("emails", emails)
+def erase(user) -> None:
+    """The texts go; what was sent when, to which key and in which state stays."""
+    OutgoingEmail.objects.filter(Q(recipient=user) | Q(to__iexact=user.email)).update(
+        to=f"erased-{user.pk}@erased.invalid", body_text="", body_html="", calendar=""
+    )
+
+
+register("emails", emails, erase=erase)

@@ -2,7 +2,7 @@
 
 from academy.personal_data import register, values
 
-from .models import Attendance, RecordingRequest
+from .models import Attendance, CalendarFeed, RecordingRequest
 
 
 def attendance(user) -> list[dict]:
@@ -21,5 +21,11 @@ def recording_requests(user) -> list[dict]:
     ]
 
 
+def erase_requests(user) -> None:
+    RecordingRequest.objects.filter(email__iexact=user.email).delete()
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+# Attendance stays, for the organisation's record, with the account made nameless.
 register("session_attendance", attendance)
-register("recording_requests", recording_requests)
+register("recording_requests", recording_requests, erase=erase_requests)

@@ -71,8 +71,9 @@ def markdown_filter(value: str) -> str:
 
 @register.filter
 def who(person) -> str:
-    """A person's name (or e-mail address), or "a removed user" once the account is gone."""
-    if person is None or person == "":
+    """A person's name (or e-mail address), or "a removed user" once the account is gone
+    or erased."""
+    if person is None or person == "" or getattr(person, "is_erased", False):
         return _("a removed user")
     return person.get_full_name()
 
@@ -80,6 +81,6 @@ def who(person) -> str:
 @register.filter
 def who_first(person) -> str:
     """As ``who``, at the start of a sentence or a table cell."""
-    if person is None or person == "":
+    if person is None or person == "" or getattr(person, "is_erased", False):
         return _("A removed user")
     return person.get_full_name()

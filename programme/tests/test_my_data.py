@@ -117,3 +117,64 @@ def test_an_erasure_request_is_recorded_once_for_staff(client, person):
     listing = client.get("/en/admin/academy/erasurerequest/")
     assert listing.status_code == 200
     assert person.email in listing.content.decode()
+
+
+def test_staff_carry_out_an_erasure_and_what_must_stay_stays_without_the_name(client, person):
+    from allauth.account.models import EmailAddress
+
+    from academy.models import Membership, Organisation
+    from applications.models import Application, ApplicationState
+    from notifications.models import OutgoingEmail
+
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    submitted = ApplicationFactory(applicant=person, state=ApplicationState.SUBMITTED)
+    submitted.versions.create(number=1, answers={"contact_email": person.email, "goals": "x"})
+    ApplicationFactory(applicant=person)  # a draft
+    organisation = Organisation.objects.create(name="Esimerkkilä", business_id="0000000-0")
+    Membership.objects.create(user=person, organisation=organisation, role="procurement_lead")
+    queue_rendered(
+        purpose="test",
+        to=person.email,
+        subject="Tervetuloa",
+        body_text="Hei Hanna",
+        body_html="<p>Hei Hanna</p>",
+        key="k1",
+        recipient=person,
+        language="fi",
+    )
+    ErasureRequest.objects.create(user=person, email=person.email)
+    staff = staff_user()
+    client.force_login(staff)
+    request = ErasureRequest.objects.get()
+    response = client.post(
+        "/en/admin/academy/erasurerequest/",
+        {"action": "carry_out", "_selected_action": [request.pk]},
+        follow=True,
+    )
+    assert "1 request carried out." in response.content.decode()
+    person.refresh_from_db()
+    assert person.is_erased
+    assert not person.is_active
+    assert person.name == ""
+    assert not person.has_usable_password()
+    assert not EmailAddress.objects.filter(user=person).exists()
+    assert not Membership.objects.filter(user=person).exists()
+    assert list(Application.objects.filter(applicant=person)) == [submitted]
+    submitted.refresh_from_db()
+    assert (submitted.contact_name, submitted.contact_email, submitted.contact_phone) == (
+        "",
+        "",
+        "",
+    )
+    assert submitted.versions.get().answers == {"contact_email": "", "goals": "x"}
+    email = OutgoingEmail.objects.get(key="k1")
+    assert (email.body_text, email.body_html, email.subject) == ("", "", "Tervetuloa")
+    assert "hakija@esimerkkila.fi" not in email.to
+    request.refresh_from_db()
+    assert request.carried_out_by == staff
+    assert request.carried_out_at is not None
+    from academy.templatetags.academy_tags import who
+
+    assert who(person) == "a removed user"
+    # Nobody signs in as the erased person any more.
+    assert not client.login(email="hakija@esimerkkila.fi", password="correct horse battery staple")
