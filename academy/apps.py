@@ -15,3 +15,5 @@ class AcademyConfig(AppConfig):
         post_migrate.connect(restore_programme_staff, dispatch_uid="academy.programme_staff")
         # Each app's personal_data.py registers what it holds about a person.
         autodiscover_modules("personal_data")
+        # ... and its retention.py the rules of how long it keeps it.
+        autodiscover_modules("retention")

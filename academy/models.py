@@ -184,6 +184,24 @@ class Cohort(models.Model):
         help_text=_("How many sparring times an organisation may pick from those offered."),
     )
     contact_email = models.EmailField(_("contact e-mail"))
+    # How long personal data is kept (academy.retention; the privacy notice says the same).
+    keep_unselected_months = models.PositiveSmallIntegerField(
+        _("keep applications not selected (months)"),
+        default=6,
+        help_text=_(
+            "Months after the decisions after which the applications of organisations not "
+            "selected (and withdrawn or declined ones) lose their contact details, proposed "
+            "team, interview notes and score comments."
+        ),
+    )
+    keep_mail_texts_days = models.PositiveSmallIntegerField(
+        _("keep the texts of sent e-mails (days)"),
+        default=180,
+        help_text=_(
+            "Days after sending after which an e-mail's text is removed; who it went to, "
+            "when and in which state stays."
+        ),
+    )
     description_fi = models.TextField(_("public description (Finnish)"), blank=True)
     description_sv = models.TextField(_("public description (Swedish)"), blank=True)
     description_en = models.TextField(_("public description (English)"), blank=True)

@@ -191,6 +191,11 @@ ACCOUNT_RATE_LIMITS = {
 STAFF_SESSION_IDLE = dt.timedelta(minutes=env.int("STAFF_SESSION_IDLE_MINUTES", default=30))
 STAFF_SESSION_LIFETIME = dt.timedelta(hours=env.int("STAFF_SESSION_LIFETIME_HOURS", default=10))
 
+# How long what belongs to no cohort is kept (academy.retention): the audit log, and
+# the texts of e-mails sent outside any cohort (sign-in codes, account mails).
+AUDIT_LOG_KEEP_DAYS = env.int("AUDIT_LOG_KEEP_DAYS", default=730)
+MAIL_TEXTS_KEEP_DAYS = env.int("MAIL_TEXTS_KEEP_DAYS", default=30)
+
 # allauth.mfa: TOTP with recovery codes, and WebAuthn security keys and passkeys.
 # The TOTP secret is stored encrypted (programme.accounts.MFAAdapter).
 MFA_ADAPTER = "programme.accounts.MFAAdapter"

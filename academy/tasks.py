@@ -5,3 +5,13 @@ from celery import shared_task
 def ping(payload: str) -> str:
     """Echo the payload back: a health check that a worker consumes the queue."""
     return payload
+
+
+@shared_task(name="academy.retention_sweep", ignore_result=True)
+def retention_sweep() -> None:
+    """Remove or anonymise what the retention rules say is due (see academy.retention)."""
+    from django.utils import timezone
+
+    from . import retention
+
+    retention.sweep(timezone.now())

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from academy import retention
 from academy.models import Cohort
 
 from .dashboard import dashboard
@@ -62,6 +63,10 @@ class CohortAdmin(admin.ModelAdmin):
             _("Public description"),
             {"fields": ["description_fi", "description_sv", "description_en"]},
         ),
+        (
+            _("How long personal data is kept"),
+            {"fields": ["keep_unselected_months", "keep_mail_texts_days"]},
+        ),
     ]
 
     @admin.display(description=_("current phase"))
@@ -80,8 +85,26 @@ class CohortAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.dashboard_view),
                 name="academy_cohort_dashboard",
             ),
+            path(
+                "retention/",
+                self.admin_site.admin_view(self.retention_view),
+                name="academy_cohort_retention",
+            ),
             *super().get_urls(),
         ]
+
+    def retention_view(self, request: HttpRequest):
+        """What the next retention sweep will do, before it does it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Retention: what the next sweep will do"),
+            "lines": retention.report(timezone.now()),
+            "cohorts": Cohort.objects.all(),
+        }
+        return TemplateResponse(request, "admin/academy/cohort/retention.html", context)
 
     def dashboard_view(self, request: HttpRequest, pk: int):
         if not self.has_view_permission(request):

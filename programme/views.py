@@ -79,7 +79,20 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "programme/privacy.html", {"contact_email": contact_email()})
+    """The privacy notice, with the periods the retention sweep keeps data for: the
+    current cohort's, or the defaults before there is one."""
+    cohort = Cohort.objects.current() or Cohort()
+    return render(
+        request,
+        "programme/privacy.html",
+        {
+            "contact_email": contact_email(),
+            "unselected_months": cohort.keep_unselected_months,
+            "mail_days": cohort.keep_mail_texts_days,
+            "code_mail_days": settings.MAIL_TEXTS_KEEP_DAYS,
+            "audit_days": settings.AUDIT_LOG_KEEP_DAYS,
+        },
+    )
 
 
 @login_required
