@@ -160,6 +160,8 @@ COHORT_FORM = {
     "interview_change_cutoff_hours": "24",
     "confirmation_days": "7",
     "sparring_per_organisation": "2",
+    "keep_unselected_months": "6",
+    "keep_mail_texts_days": "180",
 }
 
 
