@@ -183,7 +183,14 @@ class ErasureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["carried_out_at"]
     search_fields = ["email"]
     fields = ["user", "email", "reason", "requested_at", "carried_out_at", "carried_out_by"]
-    readonly_fields = ["user", "email", "reason", "requested_at", "carried_out_at", "carried_out_by"]
+    readonly_fields = [
+        "user",
+        "email",
+        "reason",
+        "requested_at",
+        "carried_out_at",
+        "carried_out_by",
+    ]
     actions = ["carry_out"]
 
     @admin.action(
