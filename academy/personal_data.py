@@ -175,7 +175,8 @@ def _uploads(user) -> Rows:
 def _uploaded_files(user):
     from .models import StoredFile
 
-    return StoredFile.objects.filter(uploaded_by=user)
+    # A file whose bytes the retention sweep removed is listed, not packed.
+    return StoredFile.objects.filter(uploaded_by=user).exclude(file="")
 
 
 def _staff_audit(user) -> Rows:

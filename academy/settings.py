@@ -195,6 +195,8 @@ STAFF_SESSION_LIFETIME = dt.timedelta(hours=env.int("STAFF_SESSION_LIFETIME_HOUR
 # the texts of e-mails sent outside any cohort (sign-in codes, account mails).
 AUDIT_LOG_KEEP_DAYS = env.int("AUDIT_LOG_KEEP_DAYS", default=730)
 MAIL_TEXTS_KEEP_DAYS = env.int("MAIL_TEXTS_KEEP_DAYS", default=30)
+# ... and purchase-ledger files, once their import is in use (its totals stay).
+LEDGER_FILES_KEEP_DAYS = env.int("LEDGER_FILES_KEEP_DAYS", default=30)
 
 # allauth.mfa: TOTP with recovery codes, and WebAuthn security keys and passkeys.
 # The TOTP secret is stored encrypted (programme.accounts.MFAAdapter).

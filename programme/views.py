@@ -90,6 +90,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "unselected_months": cohort.keep_unselected_months,
             "mail_days": cohort.keep_mail_texts_days,
             "code_mail_days": settings.MAIL_TEXTS_KEEP_DAYS,
+            "ledger_days": settings.LEDGER_FILES_KEEP_DAYS,
             "audit_days": settings.AUDIT_LOG_KEEP_DAYS,
         },
     )
@@ -286,6 +287,8 @@ def download(request: SignedInRequest, public_id) -> FileResponse:
     """A private file, to those it belongs to: an attachment, never shown in the page."""
     stored = get_object_or_404(StoredFile, public_id=public_id)
     require_perm(request, "programme.download_file", stored)
+    if not stored.file:
+        raise Http404("The file's content has been removed (see academy.retention).")
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,

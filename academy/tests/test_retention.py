@@ -73,7 +73,7 @@ def test_the_report_counts_and_the_sweep_then_does_exactly_that(cohort):
         path="/", status=200,
     )  # fmt: skip
 
-    expected = {"audit_log": 1, "mail_texts": 2, "unselected_applications": 1}
+    expected = {"audit_log": 1, "mail_texts": 2, "unselected_applications": 1, "ledger_files": 0}
     assert counts(retention.report(NOW)) == expected
     assert counts(retention.sweep(NOW)) == expected
     assert counts(retention.report(NOW)) == dict.fromkeys(expected, 0)

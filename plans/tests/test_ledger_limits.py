@@ -1,7 +1,10 @@
 """Reading a ledger within bounds of memory and time: past either, the import fails with
 a message for the team, and the worker goes on."""
 
+import io
+import os
 import sys
+import zipfile
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -100,3 +103,43 @@ def test_a_header_that_needs_too_much_memory_is_refused_on_the_request(member, o
     assert response.status_code == 200
     assert "needs more memory to read" in response.content.decode()
     assert not LedgerImport.objects.exists()
+
+
+def test_the_retention_sweep_removes_a_ledger_file_in_use_and_keeps_its_totals(member, ours):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from academy import retention
+    from academy.models import StoredFile
+
+    from .test_ledger import import_file
+
+    with member.run_tasks():
+        made = import_file(member, ours, csv_bytes())
+    made.refresh_from_db()
+    assert made.state == ImportState.APPLIED
+    stored = made.file
+    path = stored.file.path
+    totals = made.totals.count()
+    later = timezone.now() + dt.timedelta(days=31)
+    lines = {line.rule: line.count for line in retention.report(later)}
+    assert lines["ledger_files"] == 1
+    assert {line.rule: line.count for line in retention.report(timezone.now())}["ledger_files"] == 0
+    with member.run_tasks():
+        retention.sweep(later)
+    stored = StoredFile.objects.get(pk=stored.pk)
+    assert not stored.file
+    assert (stored.original_name, stored.sha256) == (made.file.original_name, made.file.sha256)
+    assert not os.path.exists(path)
+    made.refresh_from_db()
+    assert made.totals.count() == totals
+    # The reconciliation still names the file and adds up.
+    response = member.get(ledger_url(ours, f"{made.pk}/totals.csv"))
+    assert response.status_code == 200
+    assert made.file.original_name in response.content.decode("utf-8-sig")
+    # The person's copy lists the file but does not pack it.
+    copy = member.get("/en/profile/data/download/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(copy.streaming_content))) as bundle:
+        assert bundle.namelist() == ["data.json"]
+        assert made.file.original_name in bundle.read("data.json").decode()
