@@ -62,6 +62,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    inactivity_warned_at = models.DateTimeField(
+        _("told of erasure for inactivity"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the person was told that their unused account will be erased."),
+    )
 
     objects = UserManager()
 

@@ -3,7 +3,7 @@
 Each app registers its rules in its ``retention.py`` (found when Django starts). A
 rule says what is due at a moment (``due(now)``: a queryset, so that it can be
 counted for the report without acting) and what it does to those rows
-(``act(rows)``). The periods are data: per cohort on the cohort
+(``act(rows, now)``). The periods are data: per cohort on the cohort
 (``keep_unselected_months``, ``keep_mail_texts_days``) and, for what belongs to no
 cohort, in settings. Beat runs ``sweep`` daily (``academy.retention_sweep``); staff
 see the same report on the admin's *Retention* page before it acts.
@@ -26,7 +26,7 @@ class Rule:
     name: str
     label: object  # a lazy translation: what the rule does, for the report
     due: Callable[[dt.datetime], QuerySet]
-    act: Callable[[QuerySet], int]
+    act: Callable[[QuerySet, dt.datetime], int]
 
 
 RULES: dict[str, Rule] = {}
@@ -53,7 +53,7 @@ def sweep(now: dt.datetime) -> list[Line]:
     done = []
     for rule in RULES.values():
         with transaction.atomic():
-            count = rule.act(rule.due(now))
+            count = rule.act(rule.due(now), now)
         if count:
             log.info("Retention %s: %s rows", rule.name, count)
         done.append(Line(rule.name, rule.label, count))
@@ -82,7 +82,7 @@ def _old_audit_records(now: dt.datetime) -> QuerySet:
     return AuditRecord.objects.filter(at__lt=now - dt.timedelta(days=settings.AUDIT_LOG_KEEP_DAYS))
 
 
-def _delete(rows: QuerySet) -> int:
+def _delete(rows: QuerySet, now: dt.datetime) -> int:
     return rows.delete()[0]
 
 

@@ -195,6 +195,11 @@ STAFF_SESSION_LIFETIME = dt.timedelta(hours=env.int("STAFF_SESSION_LIFETIME_HOUR
 # the texts of e-mails sent outside any cohort (sign-in codes, account mails).
 AUDIT_LOG_KEEP_DAYS = env.int("AUDIT_LOG_KEEP_DAYS", default=730)
 MAIL_TEXTS_KEEP_DAYS = env.int("MAIL_TEXTS_KEEP_DAYS", default=30)
+# An account unused this long is erased (academy.personal_data.erase), ACCOUNT_WARNING_DAYS
+# after its owner was told by e-mail; signing in meanwhile keeps it. Staff accounts
+# are left to the coordinators.
+ACCOUNT_INACTIVE_DAYS = env.int("ACCOUNT_INACTIVE_DAYS", default=3 * 365)
+ACCOUNT_WARNING_DAYS = env.int("ACCOUNT_WARNING_DAYS", default=30)
 # ... and purchase-ledger files, once their import is in use (its totals stay).
 LEDGER_FILES_KEEP_DAYS = env.int("LEDGER_FILES_KEEP_DAYS", default=30)
 

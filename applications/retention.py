@@ -39,7 +39,7 @@ def still_named(now: dt.datetime) -> QuerySet:
     return Application.objects.filter(pk__in=ended.filter(older).filter(named).values("pk"))
 
 
-def anonymise(rows: QuerySet) -> int:
+def anonymise(rows: QuerySet, now: dt.datetime) -> int:
     count = 0
     for application in rows:
         for name in PEOPLE:

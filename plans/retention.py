@@ -26,7 +26,7 @@ def files_read(now: dt.datetime) -> QuerySet:
     return StoredFile.objects.filter(pk__in=imports.values("file_id")).exclude(file="")
 
 
-def remove_bytes(rows: QuerySet) -> int:
+def remove_bytes(rows: QuerySet, now: dt.datetime) -> int:
     count = 0
     for stored in rows:
         StoredFile.objects.filter(pk=stored.pk).update(file="")

@@ -92,6 +92,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "code_mail_days": settings.MAIL_TEXTS_KEEP_DAYS,
             "ledger_days": settings.LEDGER_FILES_KEEP_DAYS,
             "audit_days": settings.AUDIT_LOG_KEEP_DAYS,
+            "account_years": settings.ACCOUNT_INACTIVE_DAYS // 365,
+            "warning_days": settings.ACCOUNT_WARNING_DAYS,
         },
     )
 

@@ -73,7 +73,14 @@ def test_the_report_counts_and_the_sweep_then_does_exactly_that(cohort):
         path="/", status=200,
     )  # fmt: skip
 
-    expected = {"audit_log": 1, "mail_texts": 2, "unselected_applications": 1, "ledger_files": 0}
+    expected = {
+        "audit_log": 1,
+        "mail_texts": 2,
+        "unselected_applications": 1,
+        "ledger_files": 0,
+        "unused_accounts_warned": 0,
+        "unused_accounts_erased": 0,
+    }
     assert counts(retention.report(NOW)) == expected
     assert counts(retention.sweep(NOW)) == expected
     assert counts(retention.report(NOW)) == dict.fromkeys(expected, 0)
@@ -122,3 +129,42 @@ def test_the_sweep_is_scheduled_daily():
     task = PeriodicTask.objects.get(name="Retention sweep")
     assert task.task == "academy.retention_sweep"
     assert (task.interval.every, task.interval.period) == (1, "days")
+
+
+def test_an_unused_account_is_told_then_erased_unless_it_is_used(
+    settings, django_capture_on_commit_callbacks
+):
+    from academy.tests.factories import UserFactory
+
+    settings.ACCOUNT_INACTIVE_DAYS = 3 * 365
+    settings.ACCOUNT_WARNING_DAYS = 30
+    old = NOW - dt.timedelta(days=3 * 365 + 1)
+    sleeper = UserFactory(email="nukkuja@example.fi", last_login=old)
+    returner = UserFactory(email="palaaja@example.fi", last_login=old)
+    UserFactory(email="tuore@example.fi", last_login=NOW - dt.timedelta(days=10))
+    UserFactory(email="henkilo@example.fi", last_login=old, is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert counts(retention.sweep(NOW))["unused_accounts_warned"] == 2
+    warned = OutgoingEmail.objects.filter(purpose="account_inactive")
+    assert sorted(warned.values_list("to", flat=True)) == [
+        "nukkuja@example.fi",
+        "palaaja@example.fi",
+    ]
+    body = warned.get(to="nukkuja@example.fi").body_text
+    assert "poistetaan 31.3.2023" in body
+    assert "/accounts/login/" in body
+    # Told once: the next night tells nobody again, and erases nobody yet.
+    tomorrow = counts(retention.report(NOW + dt.timedelta(days=1)))
+    assert (tomorrow["unused_accounts_warned"], tomorrow["unused_accounts_erased"]) == (0, 0)
+
+    returner.last_login = NOW + dt.timedelta(days=5)
+    returner.save()
+    later = NOW + dt.timedelta(days=31)
+    assert counts(retention.sweep(later))["unused_accounts_erased"] == 1
+    sleeper.refresh_from_db()
+    returner.refresh_from_db()
+    assert sleeper.is_erased
+    assert not sleeper.is_active
+    assert returner.email == "palaaja@example.fi"
+    assert returner.is_active
