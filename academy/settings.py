@@ -195,6 +195,11 @@ STAFF_SESSION_LIFETIME = dt.timedelta(hours=env.int("STAFF_SESSION_LIFETIME_HOUR
 # the texts of e-mails sent outside any cohort (sign-in codes, account mails).
 AUDIT_LOG_KEEP_DAYS = env.int("AUDIT_LOG_KEEP_DAYS", default=730)
 MAIL_TEXTS_KEEP_DAYS = env.int("MAIL_TEXTS_KEEP_DAYS", default=30)
+# Who processes personal data on the controller's behalf, as the privacy notice names
+# them: "Hosting: Example Cloud Oy, Helsinki; E-mail: Example Mail Oy, Espoo".
+DATA_PROCESSORS = [
+    entry.strip() for entry in env.str("DATA_PROCESSORS", default="").split(";") if entry.strip()
+]
 # An account unused this long is erased (academy.personal_data.erase), ACCOUNT_WARNING_DAYS
 # after its owner was told by e-mail; signing in meanwhile keeps it. Staff accounts
 # are left to the coordinators.

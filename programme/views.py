@@ -87,6 +87,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "programme/privacy.html",
         {
             "contact_email": contact_email(),
+            "processors": settings.DATA_PROCESSORS,
             "unselected_months": cohort.keep_unselected_months,
             "mail_days": cohort.keep_mail_texts_days,
             "code_mail_days": settings.MAIL_TEXTS_KEEP_DAYS,

@@ -217,3 +217,15 @@ def test_a_draft_info_session_is_not_shown(client, cohort):
 
     SessionFactory(cohort=cohort, kind=SessionKind.INFO, title="Luonnos")
     assert "/recording/" not in page(client, "fi", DURING_CALL)
+
+
+def test_the_privacy_notice_names_the_processors_and_the_periods_the_code_keeps(client, settings):
+    settings.DATA_PROCESSORS = ["Hosting: Example Cloud Oy, Helsinki", "E-mail: Example Mail Oy"]
+    settings.AUDIT_LOG_KEEP_DAYS = 400
+    html = client.get("/en/privacy/").content.decode()
+    assert "<li>Hosting: Example Cloud Oy, Helsinki</li>" in html
+    assert "<li>E-mail: Example Mail Oy</li>" in html
+    assert "the record of the pages staff opened: 400 days." in html
+    assert "6 months after the decision" in html
+    settings.DATA_PROCESSORS = []
+    assert "Processors:" not in client.get("/en/privacy/").content.decode()
