@@ -22,6 +22,10 @@ from .storage import private_storage
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
+# The domain of the addresses erased accounts are left with; ".invalid" never delivers.
+ERASED_DOMAIN = "erased.invalid"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -109,10 +113,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.name or self.email
 
+    def erased_address(self) -> str:
+        """The address an erased account is left with (academy.personal_data.erase)."""
+        return f"erased-{self.pk}@{ERASED_DOMAIN}"
+
     @property
     def is_erased(self) -> bool:
-        """Erased on request (academy.personal_data.erase): a nameless, closed account."""
-        return self.email.endswith("@erased.invalid")
+        """Erased on request or for disuse: a nameless, closed account."""
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email

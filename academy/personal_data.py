@@ -24,6 +24,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.utils import timezone
 
+from .models import ERASED_DOMAIN
+
+__all__ = ["ERASED_DOMAIN", "SECTIONS", "archive", "collect", "erase", "register", "values"]
+
 Rows = list[dict]
 
 
@@ -47,9 +51,6 @@ def register(
     SECTIONS[name] = Section(name, rows, files or (lambda user: ()), erase or (lambda user: None))
 
 
-ERASED_DOMAIN = "erased.invalid"
-
-
 def erase(user, *, by) -> None:
     """Erase the person: each section's own part, then the account itself, which stays
     as a nameless, closed row so that what must be kept still points somewhere. Any open
@@ -62,7 +63,7 @@ def erase(user, *, by) -> None:
         for section in SECTIONS.values():
             section.erase(user)
         user.name = ""
-        user.email = f"erased-{user.pk}@{ERASED_DOMAIN}"
+        user.email = user.erased_address()
         user.is_active = False
         user.is_staff = False
         user.is_superuser = False

@@ -38,21 +38,25 @@ def applications(user) -> list[dict]:
 CONTACT_FIELDS = ("contact_name", "contact_title", "contact_email", "contact_phone")
 
 
+def forget_people(application: Application, fields: tuple[str, ...]) -> None:
+    """Blank the named people's fields of an application, in every saved version too."""
+    for name in fields:
+        setattr(application, name, "")
+    application.save(update_fields=list(fields))
+    for version in application.versions.all():
+        version.answers = {
+            key: ("" if key in fields else value) for key, value in version.answers.items()
+        }
+        version.save(update_fields=["answers"])
+
+
 def erase(user) -> None:
     """Drafts go; a submitted application stays for the programme's records without the
     person's contact details, in every saved version too, nor their name in a proposed team."""
     mine = Application.objects.filter(applicant=user)
     mine.filter(state=ApplicationState.DRAFT).delete()
     for application in mine:
-        for name in CONTACT_FIELDS:
-            setattr(application, name, "")
-        application.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
-        for version in application.versions.all():
-            version.answers = {
-                key: ("" if key in CONTACT_FIELDS else value)
-                for key, value in version.answers.items()
-            }
-            version.save(update_fields=["answers"])
+        forget_people(application, CONTACT_FIELDS)
     ProposedMember.objects.filter(email__iexact=user.email).update(name="–", title="", email="")
 
 

@@ -16,12 +16,10 @@ from academy.models import Cohort
 from academy.retention import months_before, register
 
 from .models import Application, ApplicationState, InternalNote, ProposedMember, Score
+from .personal_data import CONTACT_FIELDS, forget_people
 
 ENDED = (ApplicationState.NOT_SELECTED, ApplicationState.WITHDRAWN, ApplicationState.DECLINED)
-PEOPLE = (
-    "contact_name", "contact_title", "contact_email", "contact_phone",
-    "approver_name", "approver_title",
-)  # fmt: skip
+PEOPLE = (*CONTACT_FIELDS, "approver_name", "approver_title")
 
 
 def still_named(now: dt.datetime) -> QuerySet:
@@ -42,14 +40,7 @@ def still_named(now: dt.datetime) -> QuerySet:
 def anonymise(rows: QuerySet, now: dt.datetime) -> int:
     count = 0
     for application in rows:
-        for name in PEOPLE:
-            setattr(application, name, "")
-        application.save(update_fields=list(PEOPLE))
-        for version in application.versions.all():
-            version.answers = {
-                key: ("" if key in PEOPLE else value) for key, value in version.answers.items()
-            }
-            version.save(update_fields=["answers"])
+        forget_people(application, PEOPLE)
         ProposedMember.objects.filter(application=application).delete()
         InternalNote.objects.filter(application=application).delete()
         Score.objects.filter(review__application=application).update(comment="")

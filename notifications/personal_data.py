@@ -24,7 +24,7 @@ def emails(user) -> list[dict]:
 def erase(user) -> None:
     """The texts go; what was sent when, to which key and in which state stays."""
     OutgoingEmail.objects.filter(Q(recipient=user) | Q(to__iexact=user.email)).update(
-        to=f"erased-{user.pk}@erased.invalid", body_text="", body_html="", calendar=""
+        to=user.erased_address(), body_text="", body_html="", calendar=""
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from academy.middleware import FACTORS as SECOND_FACTORS
 from academy.models import Participation, User
 from notifications.services import queue_rendered
 
@@ -86,10 +87,7 @@ class MFAAdapter(DefaultMFAAdapter):
         if not authenticator.user.is_staff:
             return True
         return (
-            Authenticator.objects.filter(
-                user=authenticator.user,
-                type__in=(Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN),
-            )
+            Authenticator.objects.filter(user=authenticator.user, type__in=SECOND_FACTORS)
             .exclude(pk=authenticator.pk)
             .exists()
         )
