@@ -24,9 +24,11 @@ install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, load the 2022 demo cohort, and start the web server, a Celery worker and Beat.
 run: export DEBUG ?= true
+# Links in the mails and calendar files lead to this server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	@$(BIN)/python manage.py load_demo --url http://127.0.0.1:$(PORT)/
+	@$(BIN)/python manage.py load_demo --url $(SITE_URL)/
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile.dev --port $(PORT)
 
 ## browser: Playwright drives the system Chromium when there is one, or installs its own.

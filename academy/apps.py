@@ -10,6 +10,7 @@ class AcademyConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from django.utils.module_loading import autodiscover_modules
 
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .staff import restore_programme_staff
 
         post_migrate.connect(restore_programme_staff, dispatch_uid="academy.programme_staff")

@@ -7,6 +7,7 @@ e-mail printed to the console, so a first run needs no server at all.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -39,7 +40,29 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The address people reach the site at. Links in e-mails and calendar files are read
+# outside any request, so they are built on it; in production it must be given.
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the address people reach the site at, "
+            "such as https://akatemia.example.fi (links in e-mails and calendar files use it)."
+        )
+    SITE_URL = "http://localhost:8000"
+_site = urlsplit(SITE_URL)
+if (
+    _site.scheme not in ("http", "https")
+    or not _site.hostname
+    or _site.path not in ("", "/")
+    or _site.query
+    or _site.fragment
+):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an address such as https://akatemia.example.fi, without a path: "
+        f"{SITE_URL!r}"
+    )
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "academy",

@@ -864,6 +864,7 @@ def run(root: Path, only: list[str]) -> None:
         "DEBUG": "false",
         "SECRET_KEY": os.urandom(40).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{PORT}",
         "DATABASE_URL": f"postgres://academy:academy@127.0.0.1:5432/{database}",
         "CACHE_URL": "rediscache://127.0.0.1:6379/13",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
