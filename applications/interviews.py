@@ -27,6 +27,10 @@ class TooLate(ApplicationError):
     pass
 
 
+class InterviewChanged(ApplicationError):
+    pass
+
+
 def slot_taken_message() -> str:
     return _("Someone else booked that time a moment ago. Please choose another time.")
 
@@ -170,15 +174,33 @@ def cancel_interview(
     return locked
 
 
-def _locked_interview(interview: Interview) -> Interview:
+def _locked_interview(seen: Interview) -> Interview:
+    """The interview as it is now, its row locked; refused if it changed since ``seen``.
+
+    The row is locked by itself first: locking it in a query that joins its slot
+    would find no row once a concurrent move had changed the slot (PostgreSQL
+    re-checks the join against the slot row it read before waiting). Two windows
+    moving or cancelling one interview are answered like two people booking one
+    slot: the first wins and the second is told, never an error.
+    """
+    list(Interview.objects.select_for_update().filter(pk=seen.pk).values_list("pk"))
     locked = (
-        Interview.objects.select_for_update(of=("self",))
-        .select_related("slot", "application__cohort", "application__applicant")
-        .get(pk=interview.pk)
+        Interview.objects.select_related("slot", "application__cohort", "application__applicant")
+        .filter(pk=seen.pk)
+        .first()
     )
-    if locked.cancelled_at is not None:
+    if locked is None or locked.cancelled_at is not None:
         raise NotAllowed(_("This interview has been cancelled."))
+    if locked.sequence != seen.sequence:
+        raise InterviewChanged(interview_changed_message())
     return locked
+
+
+def interview_changed_message() -> str:
+    return _(
+        "The interview was changed a moment ago, perhaps in another window. Check its time "
+        "below before changing it again."
+    )
 
 
 def too_late_message(interview: Interview) -> str:
