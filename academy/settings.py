@@ -153,7 +153,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # allauth keeps its rate-limit counters in the cache: with more than one web
 # process, point CACHE_URL at Redis (redis://127.0.0.1:6379/2) so they share it.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Where the Redis cache's calls go while Redis is down or hanging (academy/cache.py).
+    "fallback": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "academy_cache_fallback",
+    },
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "academy.cache.ResilientRedisCache"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -314,6 +323,17 @@ if CELERY_RESULT_BACKEND.startswith("file://"):
     _celery_folders.append(Path(CELERY_RESULT_BACKEND.removeprefix("file://")))
 for _folder in _celery_folders:
     _folder.mkdir(parents=True, exist_ok=True)
+# A broker that stops answering must not hold a request: publishing gives up after
+# these many seconds, the rows stay queued, and the sweeps send them later.
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=3.0)
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 # No task may run longer than this: a hung connection ends, and its row shows as uncertain.
