@@ -23,6 +23,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict) -> None:
         options = dict(params.get("OPTIONS") or {})
