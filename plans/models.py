@@ -731,6 +731,11 @@ class LedgerImport(models.Model):
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     touched_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
+    readings = models.PositiveSmallIntegerField(
+        _("readings started"),
+        default=0,
+        help_text=_("How many times a worker began to read the file; a lost reader's is resumed."),
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 

@@ -12,3 +12,9 @@ LEDGER_SOFT_TIME_LIMIT = settings.LEDGER_TIME_LIMIT_SECONDS
 def import_ledger(import_id: int) -> None:
     """Read a purchase-ledger file into account totals (see plans.services.ledger)."""
     ledger.run(import_id)
+
+
+@shared_task(name="plans.resume_lost_imports", ignore_result=True)
+def resume_lost_imports() -> None:
+    """Read again imports whose worker was lost (Beat, every 20 seconds)."""
+    ledger.resume_lost()

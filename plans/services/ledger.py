@@ -24,6 +24,7 @@ import itertools
 import logging
 import operator
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -180,6 +182,7 @@ def choose_columns(
         state=ImportState.QUEUED,
         progress=0,
         touched_at=now,
+        readings=0,
     )
     if queued:
         ledger_import.columns, ledger_import.state = chosen, ImportState.QUEUED
@@ -728,14 +731,94 @@ def year_of(text: str) -> int | None:
 # ---------------------------------------------------------------- the task's work
 
 
+# A reader shows it is alive this often. One silent for LOST_AFTER is taken for lost (its
+# worker was killed or the machine stopped) and the import is read again from the start,
+# at most MAX_READINGS times in all; a queued import whose message was lost (the broker
+# was down) is sent again after QUEUE_LOST_AFTER. The sweep runs every 20 seconds.
+HEARTBEAT_SECONDS = 10.0
+LOST_AFTER = dt.timedelta(seconds=30)
+QUEUE_LOST_AFTER = dt.timedelta(minutes=5)
+MAX_READINGS = 3
+STOPPED_TOO_OFTEN = gettext_noop(
+    "Reading the file stopped %(count)s times before it was done. Check that it is a "
+    "purchase-invoice file, or split it into smaller files."
+)
+
+
+@contextlib.contextmanager
+def heartbeat(import_id: int, every: float | None = None):
+    """Mark the import as being read every ``every`` seconds, from a thread of its own, so
+    that a long step without progress (a large workbook opening) is not taken for a lost
+    reader."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every or HEARTBEAT_SECONDS):
+                LedgerImport.objects.filter(pk=import_id, state=ImportState.RUNNING).update(
+                    touched_at=timezone.now()
+                )
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"ledger-heartbeat-{import_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def resume_lost(now: dt.datetime | None = None) -> int:
+    """Read again the imports whose reader went silent, and send again the queued ones
+    whose message went missing. Returns how many were sent again."""
+    now = now or timezone.now()
+    sent = 0
+    silent = LedgerImport.objects.filter(
+        state=ImportState.RUNNING, touched_at__lt=now - LOST_AFTER
+    ).only("pk", "touched_at", "readings")
+    for found in silent:
+        if found.readings >= MAX_READINGS:
+            log.warning("Ledger import %s stopped %s times; failed", found.pk, found.readings)
+            _fail(found, STOPPED_TOO_OFTEN, {"count": found.readings})
+            continue
+        # Only if nobody else resumed it or it came back to life meanwhile.
+        if LedgerImport.objects.filter(
+            pk=found.pk, state=ImportState.RUNNING, touched_at=found.touched_at
+        ).update(state=ImportState.QUEUED, touched_at=now, progress=0):
+            log.warning("Ledger import %s lost its reader; reading it again", found.pk)
+            enqueue(found)
+            sent += 1
+    waiting = LedgerImport.objects.filter(
+        state=ImportState.QUEUED, touched_at__lt=now - QUEUE_LOST_AFTER
+    ).only("pk", "touched_at")
+    for found in waiting:
+        if LedgerImport.objects.filter(
+            pk=found.pk, state=ImportState.QUEUED, touched_at=found.touched_at
+        ).update(touched_at=now):
+            enqueue(found)
+            sent += 1
+    return sent
+
+
 def run(import_id: int) -> None:
     """Read a queued import. Safe to call twice: only one call claims it."""
     now = timezone.now()
     claimed = LedgerImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, started_at=now, touched_at=now, progress=0
+        state=ImportState.RUNNING,
+        started_at=now,
+        touched_at=now,
+        progress=0,
+        readings=F("readings") + 1,
     )
     if not claimed:
         return
+    with heartbeat(import_id):
+        _run(import_id)
+
+
+def _run(import_id: int) -> None:
     ledger_import = LedgerImport.objects.select_related("file", "plan").get(pk=import_id)
 
     def progress(rows: int, share: float | None) -> None:
