@@ -18,3 +18,5 @@ class AcademyConfig(AppConfig):
         autodiscover_modules("personal_data")
         # ... and its retention.py the rules of how long it keeps it.
         autodiscover_modules("retention")
+        # ... and its health.py what the status page checks (academy.health).
+        autodiscover_modules("health")

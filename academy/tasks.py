@@ -15,3 +15,11 @@ def retention_sweep() -> None:
     from . import retention
 
     retention.sweep(timezone.now())
+
+
+@shared_task(name="academy.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Show the status page that a worker runs tasks (Beat sends this every minute)."""
+    from .health import record_heartbeat
+
+    record_heartbeat()
