@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz for load balancers, before the host check and the TLS redirect.
     "academy.health.HealthzMiddleware",
+    # Every log line names its request (academy/logs.py).
+    "academy.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -388,9 +390,37 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON object a line in production (LOG_FORMAT=json), readable text with DEBUG;
+# both carry the request id and leave out e-mail addresses and secrets (academy/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "academy.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "academy.logs.JsonFormatter"},
+        "text": {
+            "()": "academy.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# The worker logs through the same handler instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors reported to Sentry when SENTRY_DSN is set, without personal data (academy/errors.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from academy.errors import start as start_error_reporting
+
+    start_error_reporting(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"))
