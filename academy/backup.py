@@ -26,13 +26,16 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import IO
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import StoredFile
+from .storage import LocalPrivateStorage, private_storage
 
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -52,20 +55,23 @@ def _counts() -> dict[str, int]:
     return {model._meta.db_table: model._base_manager.count() for model in _models()}
 
 
-def _hash_copy(source: Path, target: Path | None) -> tuple[int, str]:
+def _hash_copy(source: IO[bytes], target: IO[bytes] | None = None) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    out = target.open("wb") if target else None
-    try:
-        with source.open("rb") as data:
-            while chunk := data.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                if out:
-                    out.write(chunk)
-    finally:
-        if out:
-            out.close()
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if target is not None:
+            target.write(chunk)
     return size, digest.hexdigest()
+
+
+def _area_is_empty() -> bool:
+    backend = private_storage.backend
+    if isinstance(backend, LocalPrivateStorage):
+        root = Path(settings.PRIVATE_MEDIA_ROOT)
+        return not (root.exists() and any(path.is_file() for path in root.rglob("*")))
+    folders, files = backend.listdir("")
+    return not folders and not files
 
 
 def _tool(name: str) -> str:
@@ -140,15 +146,14 @@ def backup(folder: Path, now: dt.datetime | None = None) -> Path:
     else:
         raise NotImplementedError(f"No backup for {vendor}")
     files, changed = [], []
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
     for name, expected in stored:
-        source = root / name
         copy = target / "files" / name
         copy.parent.mkdir(parents=True, exist_ok=True)
-        if not source.is_file():
+        if not private_storage.exists(name):
             changed.append({"name": name, "problem": "missing"})
             continue
-        size, sha256 = _hash_copy(source, copy)
+        with private_storage.open(name, "rb") as source, copy.open("wb") as out:
+            size, sha256 = _hash_copy(source, out)
         if expected and sha256 != expected:
             changed.append({"name": name, "problem": "changed"})
         files.append({"name": name, "size": size, "sha256": sha256})
@@ -179,9 +184,8 @@ def restore(folder: Path) -> dict[str, int]:
             "The database is not empty: restore into a new, empty database, so that nothing "
             "is overwritten."
         )
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
-    if root.exists() and any(path.is_file() for path in root.rglob("*")):
-        raise RestoreError(f"The file area {root} is not empty: restore into an empty one.")
+    if not _area_is_empty():
+        raise RestoreError("The file area is not empty: restore into an empty one.")
     if connection.vendor == "postgresql":
         result = subprocess.run(  # noqa: S603 - PostgreSQL's own tool, our own arguments
             [
@@ -207,9 +211,10 @@ def restore(folder: Path) -> dict[str, int]:
         shutil.copyfile(folder / "database.sqlite3", name)
     connection.close()
     for entry in manifest["files"]:
-        target = root / entry["name"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / "files" / entry["name"], target)
+        with (folder / "files" / entry["name"]).open("rb") as source:
+            saved = private_storage.save(entry["name"], File(source))
+        if saved != entry["name"]:
+            raise RestoreError(f"file {entry['name']} was stored as {saved}")
     return verify(manifest)
 
 
@@ -221,14 +226,13 @@ def verify(manifest: dict) -> dict[str, int]:
         found = counts.get(table)
         if found != expected:
             problems.append(f"table {table}: {found} rows, the backup has {expected}")
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
     size_total = 0
     for entry in manifest["files"]:
-        path = root / entry["name"]
-        if not path.is_file():
+        if not private_storage.exists(entry["name"]):
             problems.append(f"file {entry['name']}: missing")
             continue
-        size, sha256 = _hash_copy(path, None)
+        with private_storage.open(entry["name"], "rb") as stored:
+            size, sha256 = _hash_copy(stored)
         size_total += size
         if sha256 != entry["sha256"]:
             problems.append(f"file {entry['name']}: its SHA-256 differs")
