@@ -7,7 +7,8 @@ sink this script runs. Then, as a visitor and a participant would:
 
 1. the programme page and its (hashed) stylesheet, and ``/healthz``;
 2. signing up: the verification mail goes through the outbox and the worker to the
-   sink, and its code signs the person in;
+   sink, and its code signs the person in; they submit an application (the demo's
+   draft, its window opened for the smoke) and its confirmation reaches the sink;
 3. the demo participant signs in and downloads the action plan's PDF, drawn with the
    print stylesheet (the web container logs no stylesheet it could not load).
 
@@ -38,6 +39,20 @@ PORT = 8766
 DATABASE = "academy_smoke"
 REDIS = "redis://127.0.0.1:6379/12"
 CONTAINERS = ("academy-smoke-web", "academy-smoke-worker")
+OPEN_A_DRAFT = """
+import datetime as dt
+from django.utils import timezone
+from academy.models import Cohort, User
+from applications.models import Application
+now = timezone.now()
+Cohort.objects.update(
+    application_opens=now - dt.timedelta(days=1), application_closes=now + dt.timedelta(days=30)
+)
+person = User.objects.get(email="{email}")
+draft = Application.objects.get(state="draft")
+Application.objects.filter(pk=draft.pk).update(applicant=person, contact_email=person.email)
+print(draft.public_id)
+"""
 
 
 class Sink:
@@ -195,6 +210,34 @@ def main() -> None:
         assert status == 302, status
         assert person.get("/en/profile/")[0] == 200
         started = step("signed up; the verification mail reached the sink; signed in", started)
+
+        # The demo's 2022 window has closed: open it for the smoke, and give the demo's
+        # unsubmitted draft to the person who just signed up.
+        opened = podman(
+            *run,
+            image,
+            "python",
+            "manage.py",
+            "shell",
+            "-c",
+            OPEN_A_DRAFT.format(email=email),
+        ).stdout
+        public_id = opened.strip().splitlines()[-1]
+        detail = f"/en/applications/{public_id}/"
+        _, _, page = person.get(detail)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        status, headers, _ = person.request(
+            "POST", f"{detail}submit/", {"csrfmiddlewaretoken": token}
+        )
+        assert status == 302, status
+        _, _, page = person.get(detail)
+        assert b"has been submitted" in page, page[-3000:]
+        for _ in range(150):
+            if sum(email in message for message in sink.messages) >= 2:
+                break
+            time.sleep(0.2)
+        assert sum(email in message for message in sink.messages) == 2, "no confirmation mail"
+        started = step("an application submitted; its confirmation reached the sink", started)
 
         participant = Browser()
         status, _, _ = participant.form(
