@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import F
@@ -135,6 +136,29 @@ def preview(stored, *, rows: int, lines: int) -> tuple[list[str], list[list[str]
     except MemoryError:
         raise TableError(TOO_BIG_TO_READ) from None
     return table.header, found
+
+
+# The columns page shows the header and a few rows. They are read once per file and kept
+# in the cache for a while, so that reloading the page does not read a large workbook
+# again; each cell is shortened for the page (a cell can hold megabytes).
+PREVIEW_ROWS = 5
+PREVIEW_LINES = 1000
+PREVIEW_CELL = 200
+PREVIEW_KEPT_SECONDS = 30 * 60
+
+
+def column_preview(stored) -> tuple[list[str], list[list[str]]]:
+    key = f"plans:ledger-preview:{stored.pk}:{stored.sha256}"
+    kept = cache.get(key)
+    if kept is not None:
+        return kept["header"], kept["rows"]
+    found_header, found = preview(stored, rows=PREVIEW_ROWS, lines=PREVIEW_LINES)
+    rows = [
+        [cell if len(cell) <= PREVIEW_CELL else cell[: PREVIEW_CELL - 1] + "…" for cell in row]
+        for row in found
+    ]
+    cache.set(key, {"header": found_header, "rows": rows}, PREVIEW_KEPT_SECONDS)
+    return found_header, rows
 
 
 def header(ledger_import: LedgerImport) -> list[str]:

@@ -726,3 +726,20 @@ def test_a_failed_import_s_columns_are_not_remembered(member, ours):
     assert len(made.problem_texts) == 5
     upload(member, ours, csv_bytes(header=header), name="toinen.csv")
     assert LedgerImport.objects.latest("created_at").columns.get("amount") is None
+
+
+def test_the_columns_page_reads_the_file_once_and_shortens_long_cells(member, ours, monkeypatch):
+    long_name = "Hyvin pitkä tilin nimi " * 40
+    rows = [ROWS[0].replace("Lämmitys", long_name), *ROWS[1:]]
+    upload(member, ours, csv_bytes(rows))
+    made = LedgerImport.objects.get()
+    opened = []
+    real = ledger.open_table
+    monkeypatch.setattr(ledger, "open_table", lambda binary: opened.append(1) or real(binary))
+    first = member.get(ledger_url(ours, f"{made.pk}/columns/"))
+    again = member.get(ledger_url(ours, f"{made.pk}/columns/"))
+    assert first.status_code == again.status_code == 200
+    assert len(opened) == 1  # the reload showed what was read the first time
+    html = again.content.decode()
+    assert long_name[: ledger.PREVIEW_CELL - 1] + "…" in html
+    assert long_name not in html

@@ -26,9 +26,6 @@ from ..services.ledger_review import review
 from ..services.tabular import TableError
 from .collaboration import refuse_when_submitted
 
-PREVIEW_ROWS = 5
-# Blank lines before the first rows are read only this far.
-PREVIEW_LINES = 1000
 # A page of accounts stays well under Django's limit of 1 000 fields in a form.
 ACCOUNTS_PER_PAGE = 250
 
@@ -136,9 +133,8 @@ def ledger_columns(request: SignedInRequest, participation: int, import_id: int)
 
 
 def _preview(chosen) -> tuple[list[str], list[list[str]]]:
-    """The header and the first rows with something in them, among the first
-    PREVIEW_LINES lines, read within the request's memory bound."""
-    return ledger.preview(chosen.file, rows=PREVIEW_ROWS, lines=PREVIEW_LINES)
+    """The header and the first rows with something in them (ledger.column_preview)."""
+    return ledger.column_preview(chosen.file)
 
 
 @login_required
