@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from academy.business_id import normalise_business_id
+from academy.forms import EuroField
 from academy.models import OrganisationKind, TeamRole
 
 from . import answers
@@ -34,6 +35,8 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 def _formfield(field, **kwargs):
+    if field.name == "procurement_volume":
+        kwargs["form_class"] = EuroField
     if isinstance(field, models.URLField):
         # An address typed without a scheme is read as https://, the web's default.
         kwargs["assume_scheme"] = "https"
@@ -61,7 +64,6 @@ class ApplicationForm(forms.ModelForm):
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "website": forms.URLInput(attrs={"autocomplete": "url"}),
-            "procurement_volume": forms.NumberInput(attrs={"min": 0, "step": 1}),
         }
         help_texts = {
             "climate_targets": _(

@@ -1,6 +1,7 @@
 """The applicant's side: the eligibility question, drafts, validation, the checklist."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -250,3 +251,37 @@ def test_someone_else_cannot_start_a_second_application_for_the_same_person(
     client.post(url("start"), {"kind": "municipality"})
     client.post(url("start"), {"kind": "parish"})
     assert Application.objects.filter(applicant=person).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("1,5 milj.", Decimal(1_500_000)),
+        ("2 M€", Decimal(2_000_000)),
+        ("1 500 000", Decimal(1_500_000)),
+        ("1\u00a0500\u00a0000 €", Decimal(1_500_000)),
+        ("1.500.000", Decimal(1_500_000)),
+        ("125000000,00", Decimal(125_000_000)),
+    ],
+)
+def test_the_procurement_volume_is_read_as_people_write_it(
+    signed_in, draft, during_call, typed, stored
+):
+    response = signed_in.post(url("edit", draft), form_data(draft, procurement_volume=typed))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.procurement_volume == stored
+
+
+@pytest.mark.parametrize("typed", ["1,5", "1,500", "noin miljoona", "1,5 mrd"])
+def test_a_volume_that_could_be_read_two_ways_is_refused_and_kept(
+    signed_in, draft, during_call, typed
+):
+    before = draft.procurement_volume
+    response = signed_in.post(url("edit", draft), form_data(draft, procurement_volume=typed))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Kirjoittakaa summa euroina, esimerkiksi 1 500 000 tai 1,5 milj." in html
+    assert f'value="{typed}"' in html
+    draft.refresh_from_db()
+    assert draft.procurement_volume == before
