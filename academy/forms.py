@@ -54,8 +54,9 @@ def parse_euros(text: str) -> Decimal:
     if millions:
         written, factor = millions.group("number").strip(), Decimal(1_000_000)
     compact = written.replace(" ", "")
-    if GROUPED.match(written) and factor == 1:
-        separator = GROUPED.match(written).group(1)
+    grouped = GROUPED.match(written)
+    if grouped and factor == 1:
+        separator = grouped.group(1)
         if separator != " " and len(written.split(separator)) == 2:
             raise ValueError("ambiguous")  # 1,500 or 1.500
         number = Decimal(written.replace(separator, ""))
