@@ -1,5 +1,5 @@
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
@@ -139,10 +139,24 @@ class VersionInline(ReadOnlyInline):
     show_change_link = True
 
 
+def conflicted(user) -> QuerySet:
+    """The applications the user has declared a conflict of interest in."""
+    return Review.objects.filter(reviewer=user, conflict_of_interest=True).values("application")
+
+
+def without_others_reviews_of_conflicts(queryset: QuerySet, user) -> QuerySet:
+    """A reviewer with a conflict of interest sees their own review of that application,
+    not the others' scores."""
+    return queryset.exclude(Q(application__in=conflicted(user)) & ~Q(reviewer=user))
+
+
 class ReviewInline(ReadOnlyInline):
     model = Review
     fields = ("reviewer", "conflict_of_interest", "conflict_note", "updated_at")
     show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return without_others_reviews_of_conflicts(super().get_queryset(request), request.user)
 
 
 class InternalNoteInline(ReadOnlyInlineMixin, admin.StackedInline):
@@ -279,6 +293,9 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
         # A grouped query drops the model's ordering; lists and the autocomplete page by it.
         return (
             with_scores(super().get_queryset(request))
+            .annotate(
+                conflicted=Exists(conflicted(request.user).filter(application=OuterRef("pk")))
+            )
             .order_by("-submitted_at", "-created_at", "pk")
             .prefetch_related(Prefetch("interviews", booked, to_attr="booked"))
         )
@@ -365,9 +382,13 @@ class ApplicationAdmin(ExportMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("weighted score"), ordering="score")
     def score_display(self, application: "WithAnnotations[Application, Scored]") -> str:
+        if getattr(application, "conflicted", False):
+            return gettext("hidden: you declared a conflict of interest")
         if application.score is None:
             return "–"
-        return formats.number_format(application.score, 2, use_l10n=True)
+        # Django's number format cuts the digits off; a score is rounded (4.1667 is 4.17).
+        rounded = Decimal(application.score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return formats.number_format(rounded, 2, use_l10n=True)
 
     @admin.display(description=_("answers"))
     def answers_display(self, application: Application) -> str:
@@ -540,6 +561,9 @@ class ReviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["application"] if obj else []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return without_others_reviews_of_conflicts(super().get_queryset(request), request.user)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -243,6 +244,32 @@ def test_a_reviewer_cannot_change_another_reviewers_scores(staff_client, cohort)
     assert response.status_code == 403
     other.refresh_from_db()
     assert other.conflict_of_interest is False
+
+
+def test_a_reviewer_with_a_conflict_of_interest_does_not_see_the_others_scores(
+    staff_client, cohort, reviewer
+):
+    conflicted = submitted(cohort, organisation_name="Jäävin kunta")
+    open_one = submitted(cohort, organisation_name="Avoin kunta")
+    score(conflicted, reviewer, {}, conflict=True)
+    others = score(conflicted, staff_user("toinen@example.fi"), {"Tiimi": 5, "Sitoutuminen": 4})
+    score(open_one, staff_user("kolmas@example.fi"), {"Tiimi": 3})
+
+    listing = staff_client.get(f"{ADMIN}application/").content.decode()
+    shown = re.findall(r'class="field-score_display">([^<]*)<', listing)
+    assert sorted(shown) == ["3.00", "hidden: you declared a conflict of interest"]
+    detail = staff_client.get(f"{ADMIN}application/{conflicted.pk}/change/").content.decode()
+    assert "toinen@example.fi" not in detail
+    reviews = staff_client.get(f"{ADMIN}review/").content.decode()
+    assert "toinen@example.fi" not in reviews
+    assert "kolmas@example.fi" in reviews
+    response = staff_client.get(f"{ADMIN}review/{others.pk}/change/")
+    assert response.status_code == 302  # "doesn't exist", as for any row one may not see
+    # Everyone else still sees the scores.
+    staff_client.force_login(staff_user("neljas@example.fi"))
+    listing = staff_client.get(f"{ADMIN}application/").content.decode()
+    shown = re.findall(r'class="field-score_display">([^<]*)<', listing)
+    assert sorted(shown) == ["3.00", "4.43"]  # 15.5 / 3.5 = 4.428…, rounded
 
 
 def export(staff_client, file_format: str) -> bytes:
