@@ -1,7 +1,7 @@
 """Backups that restore: the database and the private files, taken together, checked on the
 way back.
 
-``backup(folder)`` writes ``academy-<time>/`` with
+``backup(folder)`` writes ``academy-<time>/``, readable by its owner alone, with
 
 - ``database.dump`` (PostgreSQL, ``pg_dump --format=custom``) or ``database.sqlite3``;
 - ``files/``: every stored upload, under the name the database gives it;
@@ -43,6 +43,19 @@ CHUNK = 1024 * 1024
 
 class RestoreError(Exception):
     pass
+
+
+class BackupError(Exception):
+    pass
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """A file the manifest names, refused unless it lies inside the backup's files."""
+    root = (folder / "files").resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise RestoreError(f"The manifest names a file outside the backup: {name!r}")
+    return path
 
 
 def _models():
@@ -102,7 +115,7 @@ def _dump_postgresql(path: Path) -> tuple[dict[str, int], list[tuple[str, str]]]
         stored = list(
             StoredFile.objects.exclude(file="").order_by("pk").values_list("file", "sha256")
         )
-        subprocess.run(  # noqa: S603 - PostgreSQL's own tool, our own arguments
+        dumped = subprocess.run(  # noqa: S603 - PostgreSQL's own tool, our own arguments
             [
                 _tool("pg_dump"),
                 "--format=custom",
@@ -111,9 +124,12 @@ def _dump_postgresql(path: Path) -> tuple[dict[str, int], list[tuple[str, str]]]
                 connection.settings_dict["NAME"],
             ],
             env=_pg_env(),
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if dumped.returncode:
+            raise BackupError(f"pg_dump failed: {dumped.stderr.strip()}")
     return counts, stored
 
 
@@ -133,11 +149,33 @@ def _copy_sqlite(path: Path) -> tuple[dict[str, int], list[tuple[str, str]]]:
     return counts, [tuple(row) for row in stored]
 
 
-def backup(folder: Path, now: dt.datetime | None = None) -> Path:
-    """Write a backup into a new folder inside ``folder``; returns it."""
+def backup(folder: Path, now: dt.datetime | None = None, keep: int | None = None) -> Path:
+    """Write a backup into a new folder inside ``folder``, readable by its owner alone;
+    returns it. With ``keep``, only the newest ``keep`` backups there are kept."""
     now = now or timezone.now()
-    target = Path(folder) / f"academy-{now:%Y%m%dT%H%M%SZ}"
-    (target / "files").mkdir(parents=True)
+    target = Path(folder) / f"academy-{now:%Y%m%dT%H%M%S.%fZ}"
+    private = os.umask(0o077)  # personal data and password hashes: nobody else reads them
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        target.mkdir()  # an existing backup is never touched
+    except BaseException:
+        os.umask(private)
+        raise
+    try:
+        _write(target, now)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # no half backup that looks whole
+        raise
+    finally:
+        os.umask(private)
+    if keep:
+        for old in sorted(Path(folder).glob("academy-*"))[:-keep]:
+            shutil.rmtree(old)
+    return target
+
+
+def _write(target: Path, now: dt.datetime) -> None:
+    (target / "files").mkdir()
     vendor = connection.vendor
     if vendor == "postgresql":
         counts, stored = _dump_postgresql(target / "database.dump")
@@ -166,7 +204,6 @@ def backup(folder: Path, now: dt.datetime | None = None) -> Path:
         "changed_since_snapshot": changed,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    return target
 
 
 def restore(folder: Path) -> dict[str, int]:
@@ -186,6 +223,7 @@ def restore(folder: Path) -> dict[str, int]:
         )
     if not _area_is_empty():
         raise RestoreError("The file area is not empty: restore into an empty one.")
+    sources = [(entry["name"], _inside(folder, entry["name"])) for entry in manifest["files"]]
     if connection.vendor == "postgresql":
         result = subprocess.run(  # noqa: S603 - PostgreSQL's own tool, our own arguments
             [
@@ -210,11 +248,11 @@ def restore(folder: Path) -> dict[str, int]:
         connection.close()
         shutil.copyfile(folder / "database.sqlite3", name)
     connection.close()
-    for entry in manifest["files"]:
-        with (folder / "files" / entry["name"]).open("rb") as source:
-            saved = private_storage.save(entry["name"], File(source))
-        if saved != entry["name"]:
-            raise RestoreError(f"file {entry['name']} was stored as {saved}")
+    for name, path in sources:
+        with path.open("rb") as source:
+            saved = private_storage.save(name, File(source))
+        if saved != name:
+            raise RestoreError(f"file {name} was stored as {saved}")
     return verify(manifest)
 
 

@@ -8,7 +8,10 @@ call has short socket timeouts, and a call that fails goes to the fallback cache
 (the database table ``academy_cache_fallback``) instead: the limits still hold,
 shared by every process, while Redis is away. After a failure Redis is left
 alone for ``RETRY_AFTER`` seconds, so a hanging server costs one timeout per
-process, not one per call. Each outage is logged once per process.
+process and thread (Django keeps a cache object per thread), not one per call.
+
+The fallback table never culls (that would drop other people's limits); its expired
+rows are deleted daily by ``purge_expired`` (the retention sweep's task).
 """
 
 import logging
@@ -82,3 +85,20 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self, *args, **kwargs):
         return self._either("clear", *args, **kwargs)
+
+
+def purge_expired(now=None) -> int:
+    """Delete the fallback table's expired rows; returns how many."""
+    from django.db import connections, router
+    from django.utils import timezone
+
+    fallback = caches["fallback"]
+    table = fallback._table  # type: ignore[attr-defined]
+    database = router.db_for_write(fallback.cache_model_class)  # type: ignore[attr-defined]
+    connection = connections[database]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(table)} WHERE expires < %s",  # noqa: S608
+            [connection.ops.adapt_datetimefield_value(now or timezone.now())],
+        )
+        return cursor.rowcount

@@ -10,6 +10,7 @@ from typing import Any
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.redis import RedisIntegration
 
 from .logs import redact, request_id
 
@@ -43,6 +44,9 @@ def start(dsn: str, environment: str) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Its breadcrumbs name cache keys, and allauth's keys name people's IP addresses.
+        disabled_integrations=[RedisIntegration()],
+        max_breadcrumbs=0,
         send_default_pii=False,
         include_local_variables=False,
         traces_sample_rate=0.0,

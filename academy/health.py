@@ -35,8 +35,10 @@ HEALTHZ = "/healthz"
 # in the database, so that it is seen whether or not Redis is up.
 HEARTBEAT_KEY = "academy:worker-heartbeat"
 HEARTBEAT_LATE = dt.timedelta(minutes=3)
-# Beat is late when a task's last run is older than this many of its intervals.
+# Beat is late when a task's last run is older than this many of its intervals, and
+# never sooner than BEAT_LATE_AT_LEAST (Beat may write its runs down in batches).
 BEAT_LATE_INTERVALS = 3
+BEAT_LATE_AT_LEAST = dt.timedelta(minutes=5)
 
 
 class Level(enum.Enum):
@@ -160,9 +162,9 @@ def check_beat(now: dt.datetime) -> Result:
         assert task.interval is not None
         every = dt.timedelta(**{task.interval.period: task.interval.every})
         since = task.last_run_at or task.date_changed
-        if since is not None and now - since > every * BEAT_LATE_INTERVALS:
+        if since is not None and now - since > max(every * BEAT_LATE_INTERVALS, BEAT_LATE_AT_LEAST):
             late.append(f"{task.name} ({age(task.last_run_at, now)})")
-    threshold = _("each task run within %(count)s of its intervals") % {
+    threshold = _("each task run within %(count)s of its intervals (at least 5 min)") % {
         "count": BEAT_LATE_INTERVALS
     }
     if late:

@@ -6,9 +6,9 @@ otherwise a new one), returned in the response's ``X-Request-ID`` header. Tasks 
 request queues carry it in their message headers, so a worker's lines name the
 request that queued them; a task Beat started gets ``task-<its id>``.
 
-Before a line is written, e-mail addresses and the secrets some addresses carry
-(invitation, calendar-feed, password-reset and verification keys) are replaced, in
-the message and in a traceback alike.
+Before a line is written, e-mail addresses, IP addresses and the secrets some web
+addresses carry (invitation, calendar-feed, password-reset and verification keys) are
+replaced, percent-encoded or not, in the message and in a traceback alike.
 """
 
 import contextvars
@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import re
+import urllib.parse
 import uuid
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -24,7 +25,17 @@ HEADER = "X-Request-ID"
 GIVEN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 REDACTIONS = [
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[e-mail]"),
+    # Addresses, also with international domains (x@äänekoski.fi).
+    (re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.\w{2,}"), "[e-mail]"),
+    # IPv4 and IPv6 client addresses (allauth's rate-limit keys name them).
+    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), "[ip]"),
+    (
+        re.compile(
+            r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"
+            r"|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?"
+        ),
+        "[ip]",
+    ),
     (re.compile(r"(/invitations/)[^/\s?\"']+"), r"\1[secret]"),
     (re.compile(r"(/calendar/)[^/\s?\"']+(\.ics)"), r"\1[secret]\2"),
     (re.compile(r"(/password/reset/key/)[^/\s?\"']+"), r"\1[secret]"),
@@ -34,6 +45,9 @@ REDACTIONS = [
 
 
 def redact(text: str) -> str:
+    # Percent-encoded addresses and keys (matti%40kunta.fi in a query string) too.
+    if "%" in text:
+        text = urllib.parse.unquote(text)
     for pattern, replacement in REDACTIONS:
         text = pattern.sub(replacement, text)
     return text

@@ -164,6 +164,9 @@ CACHES = {
     "fallback": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "academy_cache_fallback",
+        # Never cull: culling would drop other people's rate limits and used codes.
+        # Expired rows are deleted daily (academy.cache.purge_expired).
+        "OPTIONS": {"MAX_ENTRIES": 10**9},
     },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -372,6 +375,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat records each run at once (not every three minutes), so the status page sees it.
+CELERY_BEAT_SYNC_EVERY = 1
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=true so
 # that Django trusts its X-Forwarded-Proto header.

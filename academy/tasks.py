@@ -13,8 +13,10 @@ def retention_sweep() -> None:
     from django.utils import timezone
 
     from . import retention
+    from .cache import purge_expired
 
     retention.sweep(timezone.now())
+    purge_expired()
 
 
 @shared_task(name="academy.heartbeat", ignore_result=True)

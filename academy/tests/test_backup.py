@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from academy.backup import _counts
+from academy.backup import RestoreError, _counts, _inside
 from academy.files import store
 from academy.models import StoredFile
 
@@ -163,3 +163,27 @@ def test_the_backup_lists_its_files_with_their_checksums(private, tmp_path):
     for entry in json.loads((folder / "manifest.json").read_text())["files"]:
         copied = (folder / "files" / entry["name"]).read_bytes()
         assert hashlib.sha256(copied).hexdigest() == entry["sha256"] == files[entry["name"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_for_its_owner_only_and_old_ones_go(private, tmp_path):
+    some_files(1)
+    folder = tmp_path / "backups"
+    first = backup_to(folder)
+    assert oct(first.stat().st_mode & 0o777) == "0o700"
+    assert oct((first / "manifest.json").stat().st_mode & 0o777) == "0o600"
+    for _ in range(2):
+        call_command("backup", str(folder), "--keep", "1", stdout=io.StringIO())
+    (kept,) = folder.iterdir()
+    assert kept.name > first.name  # the newest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manifest_naming_a_file_outside_the_backup_is_refused(private, tmp_path):
+    some_files(1)
+    folder = backup_to(tmp_path / "backups")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"][0]["name"] = "../../../../etc/passwd"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(RestoreError, match="outside the backup"):
+        _inside(folder, manifest["files"][0]["name"])

@@ -16,7 +16,7 @@ import pytest
 import sentry_sdk
 from django.db import connection
 
-from academy.logs import JsonFormatter, RequestIdFilter, TextFormatter, request_id
+from academy.logs import JsonFormatter, RequestIdFilter, TextFormatter, redact, request_id
 from notifications.tests.test_end_to_end import (  # noqa: F401 - fixtures
     CELERY,
     ROOT,
@@ -208,3 +208,20 @@ def test_errors_reach_sentry_when_configured_without_personal_data(tmp_path):
 
 def test_without_a_dsn_nothing_is_reported():
     assert not sentry_sdk.get_client().is_active()
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("/fi/apply/?email=matti%40kunta.fi", "/fi/apply/?email=[e-mail]"),
+        ("no account for pirkko@äänekoski.fi", "no account for [e-mail]"),
+        ("allauth:rl:login:ip:203.0.113.7", "allauth:rl:login:ip:[ip]"),
+        ("from 2001:db8::1", "from [ip]"),
+        (
+            "at 19:45:01.123 on 2026-12-03T19:45:01+00:00",
+            "at 19:45:01.123 on 2026-12-03T19:45:01+00:00",
+        ),
+    ],
+)
+def test_what_else_is_left_out_and_what_is_not(text, shown):
+    assert redact(text) == shown
