@@ -770,18 +770,24 @@ STOPPED_TOO_OFTEN = gettext_noop(
 
 
 @contextlib.contextmanager
-def heartbeat(import_id: int, every: float | None = None):
+def heartbeat(import_id: int, every: float | None = None, *, reading: int | None = None):
     """Mark the import as being read every ``every`` seconds, from a thread of its own, so
     that a long step without progress (a large workbook opening) is not taken for a lost
-    reader."""
+    reader. Only while this reading (its number, ``reading``) is the import's current one;
+    a failed beat is logged and the next one tried."""
     stop = threading.Event()
+    current = {"readings": reading} if reading is not None else {}
 
     def beat() -> None:
         try:
             while not stop.wait(every or HEARTBEAT_SECONDS):
-                LedgerImport.objects.filter(pk=import_id, state=ImportState.RUNNING).update(
-                    touched_at=timezone.now()
-                )
+                try:
+                    LedgerImport.objects.filter(
+                        pk=import_id, state=ImportState.RUNNING, **current
+                    ).update(touched_at=timezone.now())
+                except Exception:
+                    log.exception("Ledger import %s: a heartbeat failed", import_id)
+                    connections.close_all()
         finally:
             connections.close_all()  # this thread's own connection
 
@@ -805,7 +811,12 @@ def resume_lost(now: dt.datetime | None = None) -> int:
     for found in silent:
         if found.readings >= MAX_READINGS:
             log.warning("Ledger import %s stopped %s times; failed", found.pk, found.readings)
-            _fail(found, STOPPED_TOO_OFTEN, {"count": found.readings})
+            _fail(
+                found,
+                STOPPED_TOO_OFTEN,
+                {"count": found.readings},
+                where={"state": ImportState.RUNNING, "touched_at": found.touched_at},
+            )
             continue
         # Only if nobody else resumed it or it came back to life meanwhile.
         if LedgerImport.objects.filter(
@@ -838,15 +849,19 @@ def run(import_id: int) -> None:
     )
     if not claimed:
         return
-    with heartbeat(import_id):
-        _run(import_id)
+    # This reading's number: if the sweep gives the import to another reader meanwhile
+    # (this one having gone silent), nothing this one does afterwards counts.
+    mine = LedgerImport.objects.values_list("readings", flat=True).get(pk=import_id)
+    with heartbeat(import_id, reading=mine):
+        _run(import_id, mine)
 
 
-def _run(import_id: int) -> None:
+def _run(import_id: int, mine: int) -> None:
     ledger_import = LedgerImport.objects.select_related("file", "plan").get(pk=import_id)
+    current = {"state": ImportState.RUNNING, "readings": mine}
 
     def progress(rows: int, share: float | None) -> None:
-        LedgerImport.objects.filter(pk=import_id).update(
+        LedgerImport.objects.filter(pk=import_id, **current).update(
             rows_read=rows, progress=share or 0, touched_at=timezone.now()
         )
 
@@ -866,25 +881,30 @@ def _run(import_id: int) -> None:
         if reading.rows_bad > reading.rows_read and (
             reading.rows_read or reading.uneven * 2 > reading.rows_bad
         ):
-            _fail(ledger_import, *_mostly_bad_message(reading), reading=reading)
+            _fail(ledger_import, *_mostly_bad_message(reading), reading=reading, where=current)
             return
         if not reading.totals:
-            _fail(ledger_import, *_no_rows_message(reading, ledger_import.year), reading=reading)
+            _fail(
+                ledger_import,
+                *_no_rows_message(reading, ledger_import.year),
+                reading=reading,
+                where=current,
+            )
             return
     except ImportError_ as error:
-        _fail(ledger_import, error.message, error.params)
+        _fail(ledger_import, error.message, error.params, where=current)
         return
     except MemoryError:
         log.warning("Ledger import %s needed more memory than it may take", import_id)
-        _fail(ledger_import, TOO_BIG_TO_READ)
+        _fail(ledger_import, TOO_BIG_TO_READ, where=current)
         return
     except SoftTimeLimitExceeded:
         log.warning("Ledger import %s took longer than it may", import_id)
-        _fail(ledger_import, TOO_SLOW_TO_READ)
+        _fail(ledger_import, TOO_SLOW_TO_READ, where=current)
         return
     except Exception:
         log.exception("Ledger import %s failed", import_id)
-        _fail(ledger_import, UNREADABLE)
+        _fail(ledger_import, UNREADABLE, where=current)
         raise
     largest = max((abs(entry[0]) for entry in reading.totals.values()), default=Decimal(0))
     if max(largest, abs(reading.total)) >= TOO_LARGE:
@@ -894,11 +914,15 @@ def _run(import_id: int) -> None:
                 "The amounts add up to more than a hundred million million euros: is the amount "
                 "column the right one?"
             ),
+            where=current,
         )
         return
     try:
         # One transaction: a page polling the import never sees it read but not yet in use.
         with transaction.atomic():
+            if not LedgerImport.objects.select_for_update().filter(pk=import_id, **current):
+                log.warning("Ledger import %s: reading %s was replaced; not saved", import_id, mine)
+                return
             _save_reading(ledger_import, reading)
             found = review(ledger_import)
             if not found.needs_click:
@@ -911,7 +935,7 @@ def _run(import_id: int) -> None:
                     apply(ledger_import, by=ledger_import.created_by, replacing=None)
     except Exception:
         log.exception("Ledger import %s could not be saved", import_id)
-        _fail(ledger_import, UNREADABLE)
+        _fail(ledger_import, UNREADABLE, where=current)
         raise
 
 
@@ -1008,10 +1032,12 @@ def _fail(
     params: dict | None = None,
     *,
     reading: Reading | None = None,
+    where: dict | None = None,
 ) -> None:
-    """Nothing of the file is kept but why it failed, and the rows it could not read."""
+    """Nothing of the file is kept but why it failed, and the rows it could not read;
+    ``where`` narrows it to the import as the caller knew it (its reading, its state)."""
     now = timezone.now()
-    LedgerImport.objects.filter(pk=ledger_import.pk).update(
+    LedgerImport.objects.filter(pk=ledger_import.pk, **(where or {})).update(
         state=ImportState.FAILED,
         error=message,
         error_params=params or {},

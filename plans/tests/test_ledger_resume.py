@@ -97,3 +97,45 @@ def test_the_heartbeat_marks_a_long_step_as_alive(running):
     time.sleep(0.2)
     running.refresh_from_db()
     assert running.touched_at == beaten  # the heartbeat ends with the reading
+
+
+def test_a_reader_taken_for_lost_saves_nothing_once_another_has_the_import(running):
+    # Reading 1 went silent; the sweep gave the import to reading 2, which is under way.
+    LedgerImport.objects.filter(pk=running.pk).update(readings=2, rows_read=7)
+    ledger._run(running.pk, mine=1)  # the first reader comes back and finishes
+    running.refresh_from_db()
+    assert (running.state, running.readings, running.rows_read) == (ImportState.RUNNING, 2, 7)
+    assert not running.totals.exists()
+
+
+def test_a_failure_of_a_replaced_reader_does_not_fail_the_import(running, monkeypatch):
+    LedgerImport.objects.filter(pk=running.pk).update(readings=2)
+
+    def broken(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(ledger, "read_ledger", broken)
+    ledger._run(running.pk, mine=1)
+    running.refresh_from_db()
+    assert running.state == ImportState.RUNNING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_heartbeat_is_logged_and_the_next_one_tried(running, monkeypatch, caplog):
+    calls = []
+    real = LedgerImport.objects.filter
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away for a moment")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(LedgerImport.objects, "filter", flaky)
+    with ledger.heartbeat(running.pk, every=0.05, reading=1):
+        time.sleep(0.4)
+    monkeypatch.undo()
+    assert len(calls) > 2
+    assert "a heartbeat failed" in caplog.text
+    running.refresh_from_db()
+    assert running.touched_at is not None
