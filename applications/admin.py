@@ -823,9 +823,12 @@ class InterviewAdmin(ObjectRulesMixin, admin.ModelAdmin):
     def cancel(self, request: HttpRequest, queryset: InterviewQuerySet) -> None:
         done = 0
         for interview in queryset.active():
-            interviews.cancel_interview(
-                interview, by=request.user, now=timezone.now(), by_staff=True
-            )
+            try:
+                interviews.cancel_interview(
+                    interview, by=request.user, now=timezone.now(), by_staff=True
+                )
+            except services.ApplicationError:
+                continue  # cancelled a moment ago by its applicant
             done += 1
         self.message_user(
             request,

@@ -144,7 +144,7 @@ def reschedule_interview(
 ) -> Interview:
     with transaction.atomic():
         locked_slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
-        locked = _locked_interview(interview)
+        locked = _locked_interview(interview, as_seen=not by_staff)
         if not by_staff and not can_change(locked, now):
             raise TooLate(too_late_message(locked))
         _check_bookable(locked_slot, locked.application, now)
@@ -163,7 +163,7 @@ def cancel_interview(
     interview: Interview, *, by, now: dt.datetime, by_staff: bool = False
 ) -> Interview:
     with transaction.atomic():
-        locked = _locked_interview(interview)
+        locked = _locked_interview(interview, as_seen=not by_staff)
         if not by_staff and not can_change(locked, now):
             raise TooLate(too_late_message(locked))
         locked.cancelled_at = now
@@ -174,14 +174,15 @@ def cancel_interview(
     return locked
 
 
-def _locked_interview(seen: Interview) -> Interview:
+def _locked_interview(seen: Interview, *, as_seen: bool = True) -> Interview:
     """The interview as it is now, its row locked; refused if it changed since ``seen``.
 
     The row is locked by itself first: locking it in a query that joins its slot
     would find no row once a concurrent move had changed the slot (PostgreSQL
     re-checks the join against the slot row it read before waiting). Two windows
     moving or cancelling one interview are answered like two people booking one
-    slot: the first wins and the second is told, never an error.
+    slot: the first wins and the second is told, never an error. Staff act on the
+    interview as it is now (``as_seen=False``).
     """
     list(Interview.objects.select_for_update().filter(pk=seen.pk).values_list("pk"))
     locked = (
@@ -191,7 +192,7 @@ def _locked_interview(seen: Interview) -> Interview:
     )
     if locked is None or locked.cancelled_at is not None:
         raise NotAllowed(_("This interview has been cancelled."))
-    if locked.sequence != seen.sequence:
+    if as_seen and locked.sequence != seen.sequence:
         raise InterviewChanged(interview_changed_message())
     return locked
 

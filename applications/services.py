@@ -6,6 +6,7 @@ Every function that changes an application locks its row first, so two tabs
 or two people acting at once are put one after the other.
 """
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -323,7 +324,9 @@ def _free_the_interview(application: Application, *, by, now: dt.datetime) -> No
     from .interviews import cancel_interview
 
     for interview in application.interviews.active():
-        cancel_interview(interview, by=by, now=now, by_staff=True)
+        # One cancelled a moment ago by its applicant is free already.
+        with contextlib.suppress(NotAllowed):
+            cancel_interview(interview, by=by, now=now, by_staff=True)
 
 
 def reopen_application(application: Application, *, by, now: dt.datetime) -> Application:

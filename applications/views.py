@@ -241,7 +241,9 @@ def interview(request: SignedInRequest, public_id) -> HttpResponse:
             if slot_id.isdigit()
             else None
         )
-        if slot is None:
+        if not _as_shown(request, current):
+            messages.error(request, interviews.interview_changed_message())
+        elif slot is None:
             messages.error(request, _("Choose one of the free times."))
         elif _book_or_move(request, application, current, slot, now):
             return redirect("applications:interview", public_id=application.public_id)
@@ -255,6 +257,15 @@ def interview(request: SignedInRequest, public_id) -> HttpResponse:
         "can_book": application.state == ApplicationState.SUBMITTED,
     }
     return render(request, "applications/interview.html", context)
+
+
+def _as_shown(request: HttpRequest, current) -> bool:
+    """Whether the interview is as the page showed it (its ``sequence``, or none): a page
+    open in another window since does not move or cancel what it did not show."""
+    shown = request.POST.get("sequence")
+    if shown is None:
+        return True  # a form from before the field; the locks still keep it consistent
+    return shown == ("" if current is None else str(current.sequence))
 
 
 def _book_or_move(request: HttpRequest, application, current, slot, now) -> bool:
@@ -292,6 +303,9 @@ def interview_cancel(request: SignedInRequest, public_id) -> HttpResponse:
     if current is None:
         return redirect("applications:interview", public_id=application.public_id)
     if request.method == "POST":
+        if not _as_shown(request, current):
+            messages.error(request, interviews.interview_changed_message())
+            return redirect("applications:interview", public_id=application.public_id)
         try:
             interviews.cancel_interview(current, by=request.user, now=timezone.now())
         except services.ApplicationError as error:

@@ -337,3 +337,24 @@ def test_a_slot_id_that_is_not_a_number_is_refused_politely(signed_in, submitted
         response = signed_in.post(url("interview", submitted), {"slot": "abc"})
     assert response.status_code == 200
     assert "Valitse jokin vapaista ajoista." in response.content.decode()
+
+
+def test_a_page_left_open_does_not_move_or_cancel_a_booking_it_did_not_show(
+    signed_in, submitted, slots
+):
+    with time_machine.travel(DURING_CALL, tick=False):
+        # Window 1 shows no interview; window 2 books one.
+        signed_in.post(url("interview", submitted), {"slot": slots[0].pk, "sequence": ""})
+        (interview,) = Interview.objects.all()
+        # Window 1, never reloaded, books another time: refused, nothing moved.
+        response = signed_in.post(
+            url("interview", submitted, "en"), {"slot": slots[1].pk, "sequence": ""}
+        )
+        assert "changed a moment ago, perhaps in another window" in response.content.decode()
+        # Window 2 moves it; window 3, showing the first time, then tries to cancel it.
+        signed_in.post(url("interview", submitted), {"slot": slots[2].pk, "sequence": "0"})
+        signed_in.post(url("interview_cancel", submitted), {"sequence": "0"})
+    interview.refresh_from_db()
+    assert interview.slot == slots[2]
+    assert interview.cancelled_at is None
+    assert interview.sequence == 1
