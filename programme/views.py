@@ -274,6 +274,8 @@ def workspace(request: SignedInRequest, participation_id: int) -> HttpResponse:
         "cohort": participation.cohort,
         "timeline": events,
         "upcoming": [event for event in events if event.session and not event.past][:3],
+        "held": sum(1 for event in events if event.session and event.past),
+        "ended": participation.cohort.ends_at <= now,
         "pre_assignment": pre_assignment_status(participation, now=now),
         "members": participation.organisation.memberships.select_related("user").order_by(
             "-is_contact", "user__name"

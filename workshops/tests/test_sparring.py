@@ -213,3 +213,12 @@ def test_organisations_picking_one_time_at_once_leave_it_to_one(
     assert winner == (session.organisation_id, session.pk)
     invited = Attendance.objects.filter(session=session).values_list("organisation", flat=True)
     assert set(invited) == {session.organisation_id}
+
+
+def test_the_count_of_sparring_times_reads_right_in_finnish(member_client, ours, times):
+    finnish = page(ours).replace("/en/", "/", 1)
+    assert (
+        "valinnut 0 sparrausaikaa 2 mahdollisesta." in member_client.get(finnish).content.decode()
+    )
+    pick(member_client, ours, times[0])
+    assert "valinnut 1 sparrausajan 2 mahdollisesta." in member_client.get(finnish).content.decode()

@@ -226,3 +226,16 @@ def test_staff_status_without_programme_rights_opens_no_workspace_or_file(client
     client.force_login(interviewer)
     assert client.get(world["workspace"]).status_code == 404
     assert client.get(world["submitted file"]).status_code == 404
+
+
+def test_after_the_sessions_the_home_page_says_so_instead_of_none_published(
+    client, world, colleague
+):
+    client.force_login(colleague)
+    with time_machine.travel(helsinki(2022, 6, 1, 12, 0), tick=False):
+        page = client.get(world["workspace"]).content.decode()
+    assert "Kaikki 2 tähän mennessä julkaistua tilaisuutta on pidetty" in page
+    assert "Tulevia tilaisuuksia ei ole vielä julkaistu" not in page
+    with time_machine.travel(helsinki(2023, 1, 10, 12, 0), tick=False):
+        page = client.get(world["workspace"]).content.decode()
+    assert "Ohjelma on päättynyt. Sen 2 tilaisuutta on alla aikajanalla." in page
