@@ -44,19 +44,46 @@ class UncertainFilter(admin.SimpleListFilter):
         return queryset.uncertain() if self.value() == "yes" else queryset
 
 
+class PurposeFilter(admin.SimpleListFilter):
+    """The purposes by their names in the reader's language, not their codes."""
+
+    title = _("purpose")
+    parameter_name = "purpose"
+
+    def lookups(self, request, model_admin):
+        return purposes.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
+class PurposeLabel:
+    @admin.display(description=_("purpose"), ordering="purpose")
+    def purpose_label(self, obj) -> str:
+        return purposes.label(obj.purpose)
+
+
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(PurposeLabel, ReadOnlyMixin, admin.ModelAdmin):
     # Mails are queued by the software and kept as the record of what was sent.
     refuses = ("add", "delete")
-    list_display = ["created_at", "to", "purpose", "subject", "state_label", "attempts", "sent_at"]
-    list_filter = ["state", UncertainFilter, "purpose", "cohort", "language"]
+    list_display = [
+        "created_at",
+        "to",
+        "purpose_label",
+        "subject",
+        "state_label",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["state", UncertainFilter, PurposeFilter, "cohort", "language"]
     search_fields = ["to", "subject", "key"]
     list_select_related = ["cohort"]
     date_hierarchy = "created_at"
     actions = ["send_drafts", "retry_failed", "resend_uncertain", "discard"]
     readonly_fields = [
         "key",
-        "purpose",
+        "purpose_label",
         "to",
         "recipient",
         "language",
@@ -76,7 +103,10 @@ class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "calendar_part",
     ]
     fieldsets = [
-        (None, {"fields": ["to", "recipient", "language", "purpose", "cohort", "about_link"]}),
+        (
+            None,
+            {"fields": ["to", "recipient", "language", "purpose_label", "cohort", "about_link"]},
+        ),
         (
             _("Message"),
             {"fields": ["subject", "body_text", "html_preview", "body_html", "calendar_part"]},
@@ -257,10 +287,10 @@ class EmailTemplateForm(forms.ModelForm):
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(admin.ModelAdmin):
+class EmailTemplateAdmin(PurposeLabel, admin.ModelAdmin):
     form = EmailTemplateForm
-    list_display = ["purpose", "language", "subject", "updated_at"]
-    list_filter = ["purpose", "language"]
+    list_display = ["purpose_label", "language", "subject", "updated_at"]
+    list_filter = [PurposeFilter, "language"]
     search_fields = ["purpose", "subject", "body_text"]
     readonly_fields = ["preview"]
 

@@ -33,5 +33,11 @@ def get(name: str) -> Purpose:
     return _purposes[name]
 
 
+def label(name: str) -> str:
+    """What a purpose is called in the reader's language; an unknown code as it is."""
+    found = _purposes.get(name)
+    return str(found.label) if found else name
+
+
 def choices() -> list[tuple[str, str]]:
-    return sorted((p.name, str(p.label)) for p in _purposes.values())
+    return sorted(((p.name, str(p.label)) for p in _purposes.values()), key=lambda c: c[1])

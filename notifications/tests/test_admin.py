@@ -239,3 +239,15 @@ def test_saving_a_row_that_stopped_being_a_draft_meanwhile_changes_nothing(
     draft.refresh_from_db()
     assert draft.state == EmailState.QUEUED
     assert draft.subject != "Myöhästynyt muutos"
+
+
+def test_the_outbox_names_purposes_in_the_readers_language_not_by_code(staff_client):
+    services.queue_email(
+        "test_email", "a@example.fi", {"sent_by": "x", "sent_at": "y"}, "purpose-label"
+    )
+    finnish = staff_client.get(OUTBOX.replace("/en/", "/", 1)).content.decode()
+    assert "Ylläpidosta lähetetty testiviesti" in finnish
+    assert ">test_email<" not in finnish
+    filtered = staff_client.get(OUTBOX, {"purpose": "test_email"})
+    assert filtered.status_code == 200
+    assert "1 outgoing e-mail" in filtered.content.decode()
