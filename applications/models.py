@@ -554,7 +554,10 @@ class Interview(models.Model):
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(
-        default=0, editable=False, help_text=_("Increased on every change sent to calendars.")
+        _("calendar version"),
+        default=0,
+        editable=False,
+        help_text=_("Increased on every change sent to calendars."),
     )
     booked_at = models.DateTimeField(_("booked"))
     booked_by = models.ForeignKey(

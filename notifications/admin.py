@@ -203,13 +203,13 @@ class OutgoingEmailAdmin(PurposeLabel, ReadOnlyMixin, admin.ModelAdmin):
     def about_link(self, email: OutgoingEmail) -> str:
         return str(email.about) if email.about_type_id else "–"
 
-    @admin.display(description=_("HTML version"))
     @admin.display(description=_("calendar entry (iCalendar)"))
     def calendar_part(self, email: OutgoingEmail) -> str:
         if not email.calendar:
             return "–"
         return format_html("<pre>{}</pre>", email.calendar)
 
+    @admin.display(description=_("HTML version"))
     def html_preview(self, email: OutgoingEmail) -> str:
         if not email.pk or not email.body_html:
             return "–"

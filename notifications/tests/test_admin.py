@@ -251,3 +251,12 @@ def test_the_outbox_names_purposes_in_the_readers_language_not_by_code(staff_cli
     filtered = staff_client.get(OUTBOX, {"purpose": "test_email"})
     assert filtered.status_code == 200
     assert "1 outgoing e-mail" in filtered.content.decode()
+
+
+def test_every_field_of_a_mail_has_its_own_label(staff_client):
+    services.queue_email("test_email", "a@example.fi", {"sent_by": "x", "sent_at": "y"}, "labels")
+    email = OutgoingEmail.objects.get(key="labels")
+    page = staff_client.get(f"{OUTBOX}{email.pk}/change/").content.decode()
+    assert "Html preview" not in page
+    assert "HTML version:</label>" in page
+    assert "Calendar entry (iCalendar):</label>" in page
