@@ -676,7 +676,16 @@ class InterviewSlotAdmin(ObjectRulesMixin, admin.ModelAdmin):
     def generate_view(self, request: HttpRequest):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = SlotGenerationForm(request.POST or None)
+        # The current cohort is chosen already; its interview weeks are the first days offered.
+        current = Cohort.objects.current()
+        initial = {}
+        if current is not None:
+            initial = {
+                "cohort": current.pk,
+                "first_day": current.interviews_start,
+                "last_day": current.interviews_end,
+            }
+        form = SlotGenerationForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             created, skipped = interviews.generate_slots(

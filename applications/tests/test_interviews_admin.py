@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from academy.tests.factories import UserFactory
+from academy.models import HELSINKI
+from academy.tests.factories import CohortFactory, UserFactory
 from applications import interviews, services
 from applications.models import Interview, InterviewSlot
 from notifications.models import OutgoingEmail
@@ -189,3 +190,20 @@ def test_staff_lists_make_the_same_queries_with_1_or_30_interviews(
             assert staff_client.get(f"{ADMIN}{changelist}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_generating_slots_starts_from_the_current_cohort_and_its_interview_weeks(
+    staff_client, cohort
+):
+    CohortFactory(
+        slug="2021",
+        year=2021,
+        application_opens=dt.datetime(2021, 1, 18, tzinfo=HELSINKI),
+        application_closes=dt.datetime(2021, 2, 12, tzinfo=HELSINKI),
+        interviews_start=dt.date(2021, 2, 1),
+        interviews_end=dt.date(2021, 2, 21),
+    )
+    form = staff_client.get(f"{ADMIN}interviewslot/generate/").context["form"]
+    assert form["cohort"].value() == cohort.pk
+    assert form["first_day"].value() == cohort.interviews_start
+    assert form["last_day"].value() == cohort.interviews_end
