@@ -127,9 +127,17 @@ register(
         "interview_booked", _("Interview booked, with a calendar invitation"), _interview_sample
     )
 )
-register(
-    Purpose("interview_moved", _("Interview moved, with a calendar update"), _interview_sample)
-)
+
+
+def _moved_sample() -> dict:
+    return {
+        **_interview_sample(),
+        "earlier_starts_at": dt.datetime(2022, 2, 1, 13, 0, tzinfo=HELSINKI),
+        "earlier_ends_at": dt.datetime(2022, 2, 1, 13, 45, tzinfo=HELSINKI),
+    }
+
+
+register(Purpose("interview_moved", _("Interview moved, with a calendar update"), _moved_sample))
 register(
     Purpose(
         "interview_cancelled",

@@ -148,6 +148,7 @@ def reschedule_interview(
         if not by_staff and not can_change(locked, now):
             raise TooLate(too_late_message(locked))
         _check_bookable(locked_slot, locked.application, now)
+        earlier = locked.slot
         locked.slot = locked_slot
         locked.sequence += 1
         try:
@@ -155,7 +156,7 @@ def reschedule_interview(
                 locked.save(update_fields=["slot", "sequence"])
         except IntegrityError as error:
             raise SlotTaken(slot_taken_message()) from error
-        _queue_invitation(locked, "interview_moved")
+        _queue_invitation(locked, "interview_moved", earlier=earlier)
     return locked
 
 
@@ -214,11 +215,22 @@ def too_late_message(interview: Interview) -> str:
     }
 
 
-def _queue_invitation(interview: Interview, purpose: str, *, cancel: bool = False) -> None:
+def _queue_invitation(
+    interview: Interview,
+    purpose: str,
+    *,
+    cancel: bool = False,
+    earlier: InterviewSlot | None = None,
+) -> None:
     application = interview.application
     applicant = application.applicant
     language = applicant.preferred_language
     slot = interview.slot
+    moved_from = (
+        {"earlier_starts_at": earlier.starts_at, "earlier_ends_at": earlier.ends_at}
+        if earlier is not None
+        else {}
+    )
     queue_email(
         purpose,
         applicant.email,
@@ -233,6 +245,7 @@ def _queue_invitation(interview: Interview, purpose: str, *, cancel: bool = Fals
                 "applications:interview", language=language, public_id=application.public_id
             ),
             "contact_email": application.cohort.contact_email,
+            **moved_from,
         },
         f"interview:{interview.pk}:{interview.sequence}:{purpose}",
         recipient=applicant,

@@ -133,6 +133,11 @@ def test_booking_sends_an_invitation_moving_updates_it_cancelling_cancels_it(
     event = moved.walk("VEVENT")[0]
     assert (method, str(event["UID"]), int(event["SEQUENCE"])) == ("REQUEST", uid, 1)
     assert event.decoded("DTSTART") == slots[3].starts_at
+    # The mail says which time it replaces.
+    assert "8.2.2022 klo 9.00–9.45 (Helsingin aikaa, UTC+2)" in mail.outbox[-1].body
+    assert "(Aiempi aika oli 7.2.2022 klo 9.00–9.45 (Helsingin aikaa, UTC+2).)" in (
+        mail.outbox[-1].body
+    )
 
     with deliver_mail(), time_machine.travel(DURING_CALL, tick=False):
         signed_in.post(url("interview_cancel", submitted))
