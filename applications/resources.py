@@ -74,6 +74,10 @@ class ApplicationResource(resources.ModelResource):
         return _helsinki(application.deadline)
 
     def dehydrate_score(self, application: Application):
+        # The admin's queryset marks the applications the exporting reviewer declared a
+        # conflict of interest in: the export hides their score as the list does.
+        if getattr(application, "conflicted", False):
+            return gettext("hidden: you declared a conflict of interest")
         score = getattr(application, "score", None)
         return round(score, 2) if score is not None else ""
 

@@ -322,6 +322,21 @@ def test_csv_export_has_every_answer_and_no_formulas(staff_client, hostile):
     assert row["submitted (Helsinki time)"] == "2022-02-01 12:00:00"
 
 
+def test_the_export_hides_the_score_of_an_application_the_reviewer_is_conflicted_on(
+    staff_client, cohort, reviewer
+):
+    conflicted = submitted(cohort, organisation_name="Jäävin kunta")
+    score(conflicted, reviewer, {}, conflict=True)
+    score(conflicted, staff_user("toinen@example.fi"), {"Tiimi": 5})
+    content = export(staff_client, "csv")
+    (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
+    assert row["weighted score"] == "hidden: you declared a conflict of interest"
+    staff_client.force_login(staff_user("kolmas@example.fi"))
+    content = export(staff_client, "csv")
+    (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
+    assert row["weighted score"] == "5.00"
+
+
 def test_xlsx_export_keeps_formula_like_answers_as_text(staff_client, hostile):
     book = openpyxl.load_workbook(io.BytesIO(export(staff_client, "xlsx")))
     sheet = book.active
